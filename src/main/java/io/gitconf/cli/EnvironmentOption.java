@@ -1,0 +1,36 @@
+package io.gitconf.cli;
+
+import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.ConfigSnapshot;
+import io.gitconf.core.Problem;
+import java.io.PrintWriter;
+import picocli.CommandLine.Option;
+
+/** The environment a reading command works on, and the snapshot of it. */
+final class EnvironmentOption {
+  @Option(
+      names = {"--env", "-e"},
+      required = true,
+      paramLabel = "ENV",
+      description = "Environment, e.g. prod.")
+  String environment;
+
+  /**
+   * The environment's snapshot; warns on {@code err} when the repository has errors, since values
+   * may be off.
+   */
+  ConfigSnapshot snapshot(ConfigRepository repository, PrintWriter err) {
+    ConfigSnapshot snapshot = repository.snapshot(environment);
+    long errors = repository.validate().stream().filter(Problem::isError).count();
+    if (errors > 0) {
+      err.println(
+          "warning: "
+              + repository.tree().describe()
+              + " has "
+              + errors
+              + " validation errors (see gitconf validate)");
+      err.flush();
+    }
+    return snapshot;
+  }
+}

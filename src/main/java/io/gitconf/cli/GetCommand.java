@@ -1,0 +1,68 @@
+package io.gitconf.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.ConfigPath;
+import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.ConfigSnapshot;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.Json;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "get",
+    mixinStandardHelpOptions = true,
+    description = "Print the resolved value of a path in an environment. Secrets print as ****.")
+final class GetCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin RepoOptions repo;
+  @Mixin EnvironmentOption env;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "PATH",
+      description = "Configuration path, e.g. risk.parameters.maxPositionSizeUsd")
+  String path;
+
+  @Option(
+      names = "--output",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Override
+  public Integer call() {
+    ConfigPath configPath = ConfigPath.parse(path);
+    ConfigRepository repository = repo.load();
+    ConfigSnapshot snapshot = env.snapshot(repository, spec.commandLine().getErr());
+    JsonNode value = Values.display(repository, configPath, require(snapshot, configPath));
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == OutputFormat.JSON) {
+      ObjectNode result = Json.MAPPER.createObjectNode();
+      result.put("environment", snapshot.environment());
+      result.put("path", configPath.toString());
+      result.set("value", value);
+      out.println(Json.pretty(result));
+    } else {
+      out.println(Values.text(value));
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  static JsonNode require(ConfigSnapshot snapshot, ConfigPath path) {
+    return snapshot
+        .get(path)
+        .orElseThrow(
+            () ->
+                new GitconfException.BadRequest(
+                    path + ": not set in environment " + snapshot.environment()));
+  }
+}

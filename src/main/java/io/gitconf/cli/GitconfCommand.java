@@ -1,0 +1,36 @@
+package io.gitconf.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "gitconf",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description =
+        "GitOps configuration: YAML in Git, validated by JSON Schema, mirrored into PostgreSQL.",
+    subcommands = {
+      InitCommand.class,
+      ValidateCommand.class,
+      GetCommand.class,
+      ExplainCommand.class,
+      ExportCommand.class,
+      HooksCommand.class,
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:validation or an integrity check failed",
+      "2:bad usage",
+      "3:a dependency (Git remote, database, key) is unavailable"
+    })
+final class GitconfCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "a command is required");
+  }
+}

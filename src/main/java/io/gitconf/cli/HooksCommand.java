@@ -1,0 +1,93 @@
+package io.gitconf.cli;
+
+import io.gitconf.core.GitconfException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.lib.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "hooks",
+    mixinStandardHelpOptions = true,
+    description = "Manage Git hooks of a config repository.",
+    subcommands = {HooksCommand.Install.class})
+final class HooksCommand {
+
+  @Command(
+      name = "install",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Install the pre-commit hook, which runs 'gitconf validate --staged' and blocks a commit that fails.",
+        "The hook runs this gitconf (its jar path is written into the hook); GITCONF overrides it."
+      })
+  static final class Install implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin RepoOptions repo;
+
+    @Option(
+        names = "--force",
+        description = "Replace an existing pre-commit hook that gitconf did not write.")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException {
+      try (Repository git = repo.openGit()) {
+        Path hooks = git.getDirectory().toPath().resolve("hooks");
+        Files.createDirectories(hooks);
+        Path hook = hooks.resolve("pre-commit");
+        if (Files.exists(hook)
+            && !force
+            && !Files.readString(hook).contains("gitconf validate --staged")) {
+          throw new GitconfException.BadRequest(
+              hook + " exists and was not written by gitconf; use --force to replace it");
+        }
+        Files.writeString(hook, script(), StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Installed " + hook);
+        out.flush();
+      }
+      return ExitCodes.OK;
+    }
+
+    /** The shipped hook, with the command that runs this gitconf filled in. */
+    static String script() throws IOException {
+      try (InputStream in = HooksCommand.class.getResourceAsStream("/gitconf/hooks/pre-commit")) {
+        if (in == null) {
+          throw new IllegalStateException("the pre-commit hook is missing from the gitconf jar");
+        }
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return text.replace(
+            "GITCONF_DEFAULT=\"gitconf\"", "GITCONF_DEFAULT=\"" + launcher() + "\"");
+      }
+    }
+
+    /**
+     * How to run this gitconf again: {@code java -jar /path/gitconf.jar}, or {@code gitconf} when
+     * not from a jar.
+     */
+    static String launcher() {
+      try {
+        Path location =
+            Path.of(HooksCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (location.toString().endsWith(".jar")) {
+          String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+          return java + " -jar " + location;
+        }
+      } catch (java.net.URISyntaxException | SecurityException e) {
+        // fall through to the command on PATH
+      }
+      return "gitconf";
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.gitconf.cli;
+
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.Problem;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * The {@code gitconf} command. Only {@link #main} exits the JVM; everything else returns exit
+ * codes.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured picocli command line, as tests drive it through {@code execute()}. */
+  public static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new GitconfCommand());
+    commandLine.setExecutionExceptionHandler(Main::handle);
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    return commandLine;
+  }
+
+  /** Turns an exception into its message and exit code; stack traces are not for users. */
+  private static int handle(
+      Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    PrintWriter err = commandLine.getErr();
+    if (e instanceof GitconfException.ValidationFailed failed) {
+      for (Problem problem : failed.problems()) {
+        err.println(problem);
+      }
+      err.flush();
+      return ExitCodes.INVALID;
+    }
+    if (e instanceof GitconfException gitconf) {
+      err.println("gitconf: " + gitconf.getMessage());
+      err.flush();
+      if (e instanceof GitconfException.Unavailable) {
+        return ExitCodes.UNAVAILABLE;
+      }
+      return e instanceof GitconfException.BadRequest ? ExitCodes.USAGE : ExitCodes.INVALID;
+    }
+    err.println("gitconf: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    err.flush();
+    return ExitCodes.INVALID;
+  }
+}

@@ -1,0 +1,7 @@
+package io.gitconf.cli;
+
+/** How a command prints data: for people, or for scripts. */
+enum OutputFormat {
+  TEXT,
+  JSON
+}

@@ -1,0 +1,72 @@
+package io.gitconf.cli;
+
+import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.GitTrees;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.RepoTree;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/**
+ * Which state of which config repository a command reads: the working tree, the staged index or a
+ * commit.
+ */
+final class RepoOptions {
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR",
+      defaultValue = ".",
+      description = "Config repository directory (default: the current directory).")
+  Path repo;
+
+  @ArgGroup(exclusive = true)
+  Revision revision;
+
+  static final class Revision {
+    @Option(
+        names = "--staged",
+        description = "Read the staged Git index instead of the working tree.")
+    boolean staged;
+
+    @Option(
+        names = "--commit",
+        paramLabel = "REV",
+        description = "Read a commit (branch, tag or id) instead of the working tree.")
+    String commit;
+  }
+
+  /**
+   * Loads the repository in the state asked for; the Git repository stays open only while loading.
+   */
+  ConfigRepository load() {
+    if (!Files.isDirectory(repo)) {
+      throw new GitconfException.BadRequest(repo + ": no such directory");
+    }
+    if (revision == null) {
+      return ConfigRepository.load(RepoTree.directory(repo));
+    }
+    try (Repository git = openGit()) {
+      RepoTree tree = revision.staged ? GitTrees.index(git) : GitTrees.commit(git, revision.commit);
+      return ConfigRepository.load(tree);
+    }
+  }
+
+  Repository openGit() {
+    try {
+      FileRepositoryBuilder builder =
+          new FileRepositoryBuilder().findGitDir(repo.toAbsolutePath().toFile());
+      if (builder.getGitDir() == null) {
+        throw new GitconfException.BadRequest(repo + ": not inside a Git repository");
+      }
+      return builder.setMustExist(true).build();
+    } catch (IOException e) {
+      throw new GitconfException.Unavailable(
+          repo + ": cannot open the Git repository: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.gitconf.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.Json;
+import io.gitconf.core.Problem;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Validate a config repository: YAML, layout, overlays, JSON Schemas and cross-field rules.",
+      "Reports every problem as file:line: path: message (rule). Exit 1 when there is an error."
+    })
+final class ValidateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin RepoOptions repo;
+
+  @Option(
+      names = "--env",
+      paramLabel = "ENV",
+      description = "Validate only these environments (repeatable).")
+  List<String> environments;
+
+  @Option(
+      names = "--output",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Override
+  public Integer call() {
+    ConfigRepository repository = repo.load();
+    List<String> envs = environments;
+    if (envs != null) {
+      envs.forEach(env -> repository.requireManifest().requireEnvironment(env));
+    }
+    List<Problem> problems =
+        envs == null || repository.manifest().isEmpty()
+            ? repository.validate()
+            : repository.validate(envs);
+    long errors = problems.stream().filter(Problem::isError).count();
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == OutputFormat.JSON) {
+      out.println(Json.pretty(report(repository, problems, errors)));
+    } else {
+      PrintWriter err = spec.commandLine().getErr();
+      problems.forEach(p -> (p.isError() ? err : out).println(p));
+      err.flush();
+      long warnings = problems.size() - errors;
+      out.println(
+          errors == 0
+              ? "ok: "
+                  + repository.tree().describe()
+                  + " is valid"
+                  + (warnings > 0 ? " (" + warnings + " warnings)" : "")
+              : repository.tree().describe()
+                  + ": "
+                  + errors
+                  + (errors == 1 ? " error" : " errors")
+                  + (warnings > 0 ? ", " + warnings + " warnings" : ""));
+    }
+    out.flush();
+    return errors == 0 ? ExitCodes.OK : ExitCodes.INVALID;
+  }
+
+  static ObjectNode report(ConfigRepository repository, List<Problem> problems, long errors) {
+    ObjectNode report = Json.MAPPER.createObjectNode();
+    report.put("source", repository.tree().describe());
+    report.put("valid", errors == 0);
+    ArrayNode list = report.putArray("problems");
+    for (Problem problem : problems) {
+      ObjectNode item = list.addObject();
+      item.put("severity", problem.severity().name().toLowerCase(java.util.Locale.ROOT));
+      problem.origin().ifPresent(o -> item.put("file", o.file()).put("line", o.line()));
+      item.put("path", problem.path());
+      item.put("message", problem.message());
+      item.put("rule", problem.rule());
+    }
+    return report;
+  }
+}

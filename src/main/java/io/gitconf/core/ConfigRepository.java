@@ -1,0 +1,405 @@
+package io.gitconf.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A config repository loaded from one {@link RepoTree}: its manifest and the resolved snapshot of
+ * every environment, together with every problem found while reading and merging files. Loading
+ * never stops at the first problem; schema validation is separate ({@link ConfigSchemaValidator},
+ * or {@link #validate()} for both).
+ *
+ * <p>Immutable and thread-safe once loaded.
+ */
+public final class ConfigRepository {
+  static final String BASE_DIR = "base/";
+  static final String ENVIRONMENTS_DIR = "environments/";
+  static final String SCHEMAS_DIR = "schemas/";
+
+  private final RepoTree tree;
+  private final Optional<Manifest> manifest;
+  private final Map<String, ConfigSnapshot> snapshots;
+  private final List<Problem> problems;
+  private final Optional<SchemaSet> schemas;
+  private volatile ConfigSchemaValidator validator;
+
+  private ConfigRepository(
+      RepoTree tree,
+      Optional<Manifest> manifest,
+      Map<String, ConfigSnapshot> snapshots,
+      List<Problem> problems) {
+    this.tree = tree;
+    this.manifest = manifest;
+    this.schemas = manifest.map(m -> SchemaSet.forManifest(m, tree));
+    this.snapshots = Collections.unmodifiableMap(snapshots);
+    this.problems = List.copyOf(problems);
+  }
+
+  public static ConfigRepository load(RepoTree tree) {
+    return load(tree, YamlLimits.defaults());
+  }
+
+  public static ConfigRepository load(RepoTree tree, YamlLimits limits) {
+    return new Loader(tree, limits).load();
+  }
+
+  public RepoTree tree() {
+    return tree;
+  }
+
+  /** The manifest, unless {@code gitconf.yaml} is missing or broken (see {@link #problems()}). */
+  public Optional<Manifest> manifest() {
+    return manifest;
+  }
+
+  /**
+   * The manifest, or a {@link GitconfException.ValidationFailed} with the reasons it could not be
+   * read.
+   */
+  public Manifest requireManifest() {
+    return manifest.orElseThrow(
+        () -> new GitconfException.ValidationFailed(tree.describe(), problems));
+  }
+
+  /** The schemas the manifest names, read when the repository was loaded. */
+  public SchemaSet schemas() {
+    requireManifest();
+    return schemas.orElseThrow();
+  }
+
+  /** The validator for this repository's schemas, built once. */
+  public ConfigSchemaValidator validator() {
+    ConfigSchemaValidator current = validator;
+    if (current == null) {
+      current = ConfigSchemaValidator.of(schemas());
+      validator = current;
+    }
+    return current;
+  }
+
+  /**
+   * Resolved snapshots by environment, in manifest order. Present even when problems were found.
+   */
+  public Map<String, ConfigSnapshot> snapshots() {
+    return snapshots;
+  }
+
+  /**
+   * The snapshot of one environment; a clear error for an environment the manifest does not
+   * declare.
+   */
+  public ConfigSnapshot snapshot(String environment) {
+    requireManifest().requireEnvironment(environment);
+    return snapshots.get(environment);
+  }
+
+  /**
+   * Problems found while reading and merging (YAML, layout, manifest, {@code !delete}); schema
+   * checks not included.
+   */
+  public List<Problem> problems() {
+    return problems;
+  }
+
+  /**
+   * Loading problems plus schema and cross-field validation of every environment, de-duplicated, in
+   * reading order.
+   */
+  public List<Problem> validate() {
+    return validate(List.copyOf(snapshots.keySet()));
+  }
+
+  /**
+   * As {@link #validate()}, for the given environments only (loading problems are always included).
+   */
+  public List<Problem> validate(List<String> environments) {
+    Set<Problem> all = new LinkedHashSet<>(problems);
+    manifest.ifPresent(
+        m -> {
+          all.addAll(validator().schemaProblems());
+          for (String env : environments) {
+            all.addAll(validator().validate(snapshot(env)));
+          }
+        });
+    List<Problem> sorted = new ArrayList<>(all);
+    sorted.sort(Problem.READING_ORDER);
+    return sorted;
+  }
+
+  /** Reads the files of a tree and merges them environment by environment. */
+  private static final class Loader {
+    private final RepoTree tree;
+    private final YamlLimits limits;
+    private final StrictYamlReader reader;
+    private final List<Problem> problems = new ArrayList<>();
+    private final Map<String, ParsedFile> parsed = new HashMap<>();
+    private final Set<String> files;
+
+    Loader(RepoTree tree, YamlLimits limits) {
+      this.tree = tree;
+      this.files = new java.util.HashSet<>(tree.files());
+      this.limits = limits;
+      this.reader = new StrictYamlReader(limits);
+    }
+
+    ConfigRepository load() {
+      Optional<ParsedFile> manifestFile = parse(Manifest.FILE);
+      if (manifestFile.isEmpty()) {
+        if (!files.contains(Manifest.FILE)) {
+          problems.add(
+              Problem.error(
+                  Origin.file(Manifest.FILE),
+                  "",
+                  "missing: every config repository has a manifest (run gitconf init to start one)",
+                  "manifest"));
+        }
+        return new ConfigRepository(tree, Optional.empty(), Map.of(), problems);
+      }
+      Optional<Manifest> manifest = new ManifestReader(problems).read(manifestFile.get());
+      if (manifest.isEmpty()) {
+        return new ConfigRepository(tree, Optional.empty(), Map.of(), problems);
+      }
+      checkLayout(manifest.get());
+      Map<String, ConfigSnapshot> snapshots = new LinkedHashMap<>();
+      Set<Problem> mergeProblems = new LinkedHashSet<>();
+      for (String env : manifest.get().environmentNames()) {
+        snapshots.put(env, resolve(manifest.get(), env, mergeProblems));
+      }
+      problems.addAll(mergeProblems);
+      problems.sort(Problem.READING_ORDER);
+      return new ConfigRepository(tree, manifest, snapshots, problems);
+    }
+
+    private void checkLayout(Manifest manifest) {
+      for (String file : tree.files()) { // sorted, for a stable report
+        String problem = layoutProblem(manifest, file);
+        if (problem != null) {
+          problems.add(Problem.error(Origin.file(file), "", problem, "layout"));
+        }
+      }
+      for (String category : manifest.categories().keySet()) {
+        String base = baseFile(category);
+        if (!files.contains(base)) {
+          problems.add(
+              Problem.error(
+                  Origin.file(base),
+                  "",
+                  "missing: every category in gitconf.yaml needs a base file",
+                  "layout"));
+        }
+      }
+    }
+
+    /** Why a file does not belong in a config repository, or null when it does. */
+    private static String layoutProblem(Manifest manifest, String file) {
+      String[] parts = file.split("/");
+      String top = parts[0];
+      if (parts.length == 1) {
+        boolean documentation =
+            top.startsWith(".")
+                || top.endsWith(".md")
+                || top.endsWith(".txt")
+                || top.equals("LICENSE")
+                || top.equals("CODEOWNERS");
+        return file.equals(Manifest.FILE) || documentation
+            ? null
+            : "not part of a config repository (expected gitconf.yaml, base/, environments/, schemas/)";
+      }
+      if (top.startsWith(".") || top.equals("schemas")) {
+        return null;
+      }
+      if (top.equals("base")) {
+        return parts.length == 2
+            ? categoryFileProblem(manifest, parts[1])
+            : "base/ holds category files only, no folders";
+      }
+      if (top.equals("environments")) {
+        if (!manifest.hasEnvironment(parts[1])) {
+          return "unknown environment folder '"
+              + parts[1]
+              + "' (gitconf.yaml declares: "
+              + String.join(", ", manifest.environmentNames())
+              + ")";
+        }
+        return parts.length == 3
+            ? categoryFileProblem(manifest, parts[2])
+            : "environments/" + parts[1] + "/ holds category files only, no folders";
+      }
+      return "not part of a config repository (expected gitconf.yaml, base/, environments/, schemas/)";
+    }
+
+    private static String categoryFileProblem(Manifest manifest, String name) {
+      if (name.endsWith(".yml")) {
+        return "use the .yaml extension";
+      }
+      if (!name.endsWith(".yaml")) {
+        return "only <category>.yaml files belong here";
+      }
+      String category = name.substring(0, name.length() - ".yaml".length());
+      return manifest.categories().containsKey(category)
+          ? null
+          : "unknown category '"
+              + category
+              + "' (gitconf.yaml declares: "
+              + String.join(", ", manifest.categories().keySet())
+              + ")";
+    }
+
+    private ConfigSnapshot resolve(Manifest manifest, String env, Set<Problem> mergeProblems) {
+      ObjectNode root = Json.MAPPER.createObjectNode();
+      Map<String, List<ConfigSnapshot.Layer>> provenance = new HashMap<>();
+      List<String> files = new ArrayList<>();
+      for (String category : manifest.categories().keySet()) {
+        files.clear();
+        files.add(baseFile(category));
+        for (String layer : manifest.chain(env)) {
+          files.add(ENVIRONMENTS_DIR + layer + "/" + category + ".yaml");
+        }
+        ObjectNode categoryRoot = root.putObject(category);
+        for (String file : files) {
+          Optional<ParsedFile> layer = parse(file);
+          if (layer.isPresent()) {
+            new Merge(category, layer.get(), provenance, mergeProblems).apply(categoryRoot);
+          }
+        }
+      }
+      return new ConfigSnapshot(env, root, provenance);
+    }
+
+    private static String baseFile(String category) {
+      return BASE_DIR + category + ".yaml";
+    }
+
+    /**
+     * Parses a file once; empty if it does not exist or could not be read (the problem is
+     * recorded).
+     */
+    private Optional<ParsedFile> parse(String file) {
+      if (parsed.containsKey(file)) {
+        return Optional.ofNullable(parsed.get(file));
+      }
+      ParsedFile result = null;
+      try {
+        Optional<byte[]> bytes = tree.read(file, limits.maxFileBytes());
+        if (bytes.isPresent()) {
+          result = reader.readMapping(file, bytes.get());
+        }
+      } catch (GitconfException.Parse e) {
+        problems.add(e.problem());
+      } catch (RepoTree.TooLarge e) {
+        problems.add(
+            Problem.error(
+                Origin.file(file),
+                "",
+                "file is " + e.size() + " bytes, larger than the limit of " + e.maxBytes(),
+                "file-size"));
+      }
+      parsed.put(file, result);
+      return Optional.ofNullable(result);
+    }
+  }
+
+  /**
+   * Applies one layer (file) to a category's tree: maps merge, scalars and lists replace, !delete
+   * removes.
+   */
+  private static final class Merge {
+    private final String category;
+    private final ParsedFile layer;
+    private final Map<String, List<ConfigSnapshot.Layer>> provenance;
+    private final Set<Problem> problems;
+
+    Merge(
+        String category,
+        ParsedFile layer,
+        Map<String, List<ConfigSnapshot.Layer>> provenance,
+        Set<Problem> problems) {
+      this.category = category;
+      this.layer = layer;
+      this.provenance = provenance;
+      this.problems = problems;
+    }
+
+    void apply(ObjectNode target) {
+      merge(target, layer.content(), "");
+      for (Map.Entry<String, Integer> delete : layer.deletes().entrySet()) {
+        delete(target, delete.getKey(), delete.getValue());
+      }
+    }
+
+    private void merge(ObjectNode target, ObjectNode source, String prefix) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        String relative = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
+        JsonNode existing = target.get(field.getKey());
+        JsonNode incoming = field.getValue();
+        record(relative, ConfigSnapshot.Layer.Action.SET, incoming);
+        if (existing instanceof ObjectNode existingMap
+            && incoming instanceof ObjectNode incomingMap) {
+          merge(existingMap, incomingMap, relative);
+        } else {
+          target.set(field.getKey(), incoming.deepCopy());
+          if (incoming instanceof ObjectNode incomingMap) {
+            recordAll(incomingMap, relative);
+          }
+        }
+      }
+    }
+
+    private void recordAll(ObjectNode node, String prefix) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        String relative = prefix + "." + field.getKey();
+        record(relative, ConfigSnapshot.Layer.Action.SET, field.getValue());
+        if (field.getValue() instanceof ObjectNode child) {
+          recordAll(child, relative);
+        }
+      }
+    }
+
+    private void delete(ObjectNode target, String relative, int line) {
+      String[] keys = relative.split("\\.");
+      JsonNode parent = target;
+      for (int i = 0; i < keys.length - 1 && parent != null; i++) {
+        parent = parent.get(keys[i]);
+      }
+      String path = category + "." + relative;
+      if (!(parent instanceof ObjectNode parentMap) || !parentMap.has(keys[keys.length - 1])) {
+        problems.add(
+            Problem.error(
+                Origin.of(layer.file(), line),
+                path,
+                "!delete removes nothing: no earlier layer sets this key",
+                "delete"));
+        return;
+      }
+      parentMap.remove(keys[keys.length - 1]);
+      record(relative, ConfigSnapshot.Layer.Action.DELETE, null);
+    }
+
+    private void record(String relative, ConfigSnapshot.Layer.Action action, JsonNode value) {
+      Map<String, Integer> lines =
+          action == ConfigSnapshot.Layer.Action.DELETE ? layer.deletes() : layer.lines();
+      Origin origin = Origin.of(layer.file(), lines.getOrDefault(relative, 0));
+      provenance
+          .computeIfAbsent(category + "." + relative, k -> new ArrayList<>(2))
+          .add(
+              new ConfigSnapshot.Layer(
+                  origin,
+                  action,
+                  value == null || value.isObject()
+                      ? Optional.empty()
+                      : Optional.of(value.deepCopy())));
+    }
+  }
+}

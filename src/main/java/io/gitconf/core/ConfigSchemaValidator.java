@@ -1,0 +1,220 @@
+package io.gitconf.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Validates resolved snapshots against the JSON Schema of each category and the cross-field rules,
+ * returning every problem with the file and line of the value at fault. Messages never include the
+ * offending value of a path the schema marks secret.
+ *
+ * <p>Thread-safe: compiled schemas are shared and immutable.
+ */
+public final class ConfigSchemaValidator {
+  private static final JsonSchemaFactory FACTORY = factory();
+
+  private final SchemaSet schemas;
+  private final Map<String, JsonSchema> compiled;
+  private final List<Problem> schemaProblems;
+
+  private ConfigSchemaValidator(SchemaSet schemas) {
+    this.schemas = schemas;
+    List<Problem> problems = new ArrayList<>(schemas.problems());
+    Map<String, JsonSchema> byCategory = new LinkedHashMap<>();
+    SchemaValidatorsConfig config =
+        SchemaValidatorsConfig.builder()
+            .pathType(PathType.JSON_POINTER)
+            .formatAssertionsEnabled(true)
+            .locale(Locale.ENGLISH)
+            .build();
+    for (Map.Entry<String, JsonNode> entry : schemas.schemas().entrySet()) {
+      try {
+        byCategory.put(entry.getKey(), FACTORY.getSchema(entry.getValue(), config));
+      } catch (RuntimeException e) {
+        problems.add(
+            Problem.error(
+                Origin.file(Manifest.FILE),
+                "categories." + entry.getKey() + ".schema",
+                "schema cannot be compiled: " + e.getMessage(),
+                "schema"));
+      }
+    }
+    this.compiled = byCategory;
+    this.schemaProblems = List.copyOf(problems);
+  }
+
+  /** A validator for the categories and schemas a repository's manifest declares. */
+  public static ConfigSchemaValidator forRepository(ConfigRepository repository) {
+    return repository.validator();
+  }
+
+  public static ConfigSchemaValidator of(SchemaSet schemas) {
+    return new ConfigSchemaValidator(schemas);
+  }
+
+  public SchemaSet schemas() {
+    return schemas;
+  }
+
+  /** Problems with the schemas themselves (missing, not JSON, not a valid schema). */
+  public List<Problem> schemaProblems() {
+    return schemaProblems;
+  }
+
+  /** Every schema and cross-field problem of a snapshot, in reading order. */
+  public List<Problem> validate(ConfigSnapshot snapshot) {
+    List<Problem> problems = new ArrayList<>();
+    for (Map.Entry<String, JsonSchema> entry : compiled.entrySet()) {
+      String category = entry.getKey();
+      JsonNode tree =
+          snapshot
+              .category(category)
+              .map(JsonNode.class::cast)
+              .orElse(Json.MAPPER.createObjectNode());
+      for (ValidationMessage message : entry.getValue().validate(tree)) {
+        problems.add(toProblem(snapshot, category, message));
+      }
+    }
+    problems.addAll(new CrossFieldRules(snapshot).check());
+    problems.sort(Problem.READING_ORDER);
+    return problems;
+  }
+
+  private Problem toProblem(ConfigSnapshot snapshot, String category, ValidationMessage message) {
+    List<String> keys = new ArrayList<>();
+    keys.add(category);
+    String index = "";
+    JsonNodePath location = message.getInstanceLocation();
+    for (int i = 0; i < location.getNameCount(); i++) {
+      Object element = location.getElement(i);
+      if (element instanceof Integer position) {
+        index = "item " + position + ": ";
+        break;
+      }
+      keys.add(String.valueOf(element));
+    }
+    String keyword = message.getType();
+    String property = message.getProperty();
+    boolean propertyPath =
+        property != null
+            && index.isEmpty()
+            && ("additionalProperties".equals(keyword) || "required".equals(keyword));
+    if (propertyPath) {
+      keys.add(property);
+    }
+    ConfigPath path = new ConfigPath(keys);
+    boolean secret = schemas.isSecret(path);
+    String text = index + describe(keyword, message, secret);
+    Origin origin = originFor(snapshot, path);
+    if ("required".equals(keyword) && deleted(snapshot, path)) {
+      text = "required key was removed by !delete";
+    }
+    return Problem.error(origin, path.toString(), text, keyword);
+  }
+
+  private static boolean deleted(ConfigSnapshot snapshot, ConfigPath path) {
+    List<ConfigSnapshot.Layer> layers = snapshot.provenance(path);
+    return !layers.isEmpty()
+        && layers.get(layers.size() - 1).action() == ConfigSnapshot.Layer.Action.DELETE;
+  }
+
+  /**
+   * The layer responsible for a path: where its value (or its deletion) was written, else the
+   * nearest parent.
+   */
+  static Origin originFor(ConfigSnapshot snapshot, ConfigPath path) {
+    for (ConfigPath p = path; ; p = p.parent().get()) {
+      List<ConfigSnapshot.Layer> layers = snapshot.provenance(p);
+      if (!layers.isEmpty()) {
+        return layers.get(layers.size() - 1).origin();
+      }
+      if (p.parent().isEmpty()) {
+        return Origin.file(ConfigRepository.BASE_DIR + path.category() + ".yaml");
+      }
+    }
+  }
+
+  private static String describe(String keyword, ValidationMessage message, boolean secret) {
+    JsonNode schema = message.getSchemaNode();
+    String bound = schema == null ? "?" : schema.toString();
+    return switch (keyword) {
+      case "maximum" -> "must be <= " + bound;
+      case "minimum" -> "must be >= " + bound;
+      case "exclusiveMaximum" -> "must be < " + bound;
+      case "exclusiveMinimum" -> "must be > " + bound;
+      case "type" ->
+          "must be "
+              + article(bound.replace("\"", ""))
+              + ", not "
+              + typeOf(message.getInstanceNode());
+      case "required" -> "required key is missing";
+      case "additionalProperties" -> "unknown key (not in the schema; a typo?)";
+      case "enum" -> "must be one of " + bound.replace("\"", "").replace(",", ", ");
+      case "const" -> "must be " + bound;
+      case "pattern" -> secret ? "does not have the expected form" : "must match " + bound;
+      case "minLength" -> "must be at least " + bound + " characters long";
+      case "maxLength" -> "must be at most " + bound + " characters long";
+      case "minItems" -> "must have at least " + bound + " items";
+      case "maxItems" -> "must have at most " + bound + " items";
+      case "uniqueItems" -> "items must be unique";
+      case "minProperties" -> "must have at least " + bound + " entries";
+      case "maxProperties" -> "must have at most " + bound + " entries";
+      case "format" -> "must be a valid " + bound.replace("\"", "");
+      default -> secret ? "does not satisfy the schema" : withoutLocation(message);
+    };
+  }
+
+  private static String withoutLocation(ValidationMessage message) {
+    String error = message.getError();
+    return error == null ? message.getMessage() : error;
+  }
+
+  private static String article(String type) {
+    return switch (type) {
+      case "integer", "object", "array" -> "an " + type;
+      default -> "a " + type;
+    };
+  }
+
+  private static String typeOf(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return "null";
+    }
+    if (node.isIntegralNumber()) {
+      return "an integer";
+    }
+    if (node.isNumber()) {
+      return "a number";
+    }
+    if (node.isTextual()) {
+      return "a string";
+    }
+    if (node.isBoolean()) {
+      return "a boolean";
+    }
+    return node.isArray() ? "a list" : "a map";
+  }
+
+  private static JsonSchemaFactory factory() {
+    JsonMetaSchema meta =
+        JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+            .keyword(new NonValidationKeyword("x-secret"))
+            .keyword(new NonValidationKeyword("x-reload"))
+            .build();
+    return JsonSchemaFactory.getInstance(
+        SpecVersion.VersionFlag.V202012, builder -> builder.metaSchema(meta));
+  }
+}

@@ -1,0 +1,198 @@
+package io.gitconf.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rules that span several values, which JSON Schema cannot express: ranges whose ends must be
+ * ordered, limits that must nest, and Token-2022 settings that only make sense together. A rule is
+ * checked only when the values it relates are present and of the right type; the schema reports the
+ * rest. Problems point at the value most likely to be wrong (the one that breaks the bound) and
+ * have the same format as schema problems.
+ */
+final class CrossFieldRules {
+  private final ConfigSnapshot snapshot;
+  private final List<Problem> problems = new ArrayList<>();
+
+  CrossFieldRules(ConfigSnapshot snapshot) {
+    this.snapshot = snapshot;
+  }
+
+  List<Problem> check() {
+    mev();
+    risk();
+    tokens();
+    trader();
+    operations();
+    return problems;
+  }
+
+  private void mev() {
+    atMost(
+        "mev.priorityFee.minMicroLamports",
+        "mev.priorityFee.maxMicroLamports",
+        "priority-fee-range");
+    atMost(
+        "mev.priorityFee.dynamic.capMicroLamports",
+        "mev.priorityFee.maxMicroLamports",
+        "priority-fee-cap");
+    atMost(
+        "mev.priorityFee.minMicroLamports",
+        "mev.priorityFee.dynamic.capMicroLamports",
+        "priority-fee-cap");
+    atMost(
+        "mev.sandwichProtection.tipLamports", "mev.sandwichProtection.maxTipLamports", "tip-range");
+  }
+
+  private void risk() {
+    atMost(
+        "risk.parameters.maxPositionSizeUsd",
+        "risk.parameters.maxTotalPositionUsd",
+        "position-limits");
+    atMost("risk.limits.dailyLossUsd", "risk.parameters.maxTotalPositionUsd", "daily-loss-limit");
+    below("risk.exits.stopLossPercent", "risk.exits.takeProfitPercent", "stop-loss-take-profit");
+    below(
+        "risk.exits.trailingStopPercent", "risk.exits.takeProfitPercent", "stop-loss-take-profit");
+    Optional<JsonNode> tokens = value("tokens");
+    for (String mint : keys("risk.limits.perToken")) {
+      String limit = "risk.limits.perToken." + mint + ".maxPositionSizeUsd";
+      atMost(limit, "risk.parameters.maxTotalPositionUsd", "position-limits");
+      if (tokens.isPresent() && !tokens.get().has(mint)) {
+        error(
+            "risk.limits.perToken." + mint,
+            "limit for a token that tokens does not list",
+            "token-reference");
+      }
+    }
+  }
+
+  private void tokens() {
+    Map<String, String> symbols = new HashMap<>();
+    for (String mint : keys("tokens")) {
+      String prefix = "tokens." + mint;
+      Optional<JsonNode> token = value(prefix);
+      if (token.isEmpty() || !token.get().isObject()) {
+        continue;
+      }
+      String program = token.get().path("program").asText("");
+      JsonNode extensions = token.get().path("extensions");
+      boolean hasExtensions = extensions.isArray() && !extensions.isEmpty();
+      if (hasExtensions && !program.equals("token-2022")) {
+        error(
+            prefix + ".extensions",
+            "Token-2022 extensions need program: token-2022 (is " + program + ")",
+            "token-2022-extensions");
+      }
+      boolean feeExtension = false;
+      for (JsonNode extension : extensions) {
+        feeExtension |= extension.asText().equals("transferFeeConfig");
+      }
+      if (token.get().has("transferFee") && !feeExtension) {
+        error(
+            prefix + ".transferFee",
+            "a transfer fee needs the transferFeeConfig extension",
+            "transfer-fee");
+      }
+      if (feeExtension && program.equals("token-2022") && !token.get().has("transferFee")) {
+        error(
+            prefix + ".extensions",
+            "transferFeeConfig needs transferFee (basisPoints, maximumFee) so fees are priced in",
+            "transfer-fee");
+      }
+      JsonNode symbol = token.get().path("symbol");
+      if (symbol.isTextual()) {
+        String previous = symbols.putIfAbsent(symbol.asText(), mint);
+        if (previous != null) {
+          error(
+              prefix + ".symbol",
+              "symbol " + symbol.asText() + " is also used by " + previous,
+              "unique-symbol");
+        }
+      }
+      if (sandwichProtected()) {
+        atMost(prefix + ".slippageBps", "mev.sandwichProtection.maxSlippageBps", "slippage-cap");
+      }
+    }
+  }
+
+  private void trader() {
+    if (sandwichProtected()) {
+      atMost("trader.defaultSlippageBps", "mev.sandwichProtection.maxSlippageBps", "slippage-cap");
+    }
+    if (value("trader.mode").map(JsonNode::asText).orElse("").equals("live")
+        && value("mev.sandwichProtection.enabled").map(JsonNode::isBoolean).orElse(false)
+        && !sandwichProtected()) {
+      error(
+          "mev.sandwichProtection.enabled",
+          "live trading requires sandwich protection",
+          "live-protection");
+    }
+  }
+
+  private void operations() {
+    atMost(
+        "circuit-breaker.latency.p99TargetMs",
+        "circuit-breaker.latency.p99TripMs",
+        "latency-thresholds");
+    atMost(
+        "monitoring.metrics.collectionIntervalMs",
+        "monitoring.metrics.exportIntervalMs",
+        "metric-intervals");
+  }
+
+  private boolean sandwichProtected() {
+    return value("mev.sandwichProtection.enabled").map(JsonNode::asBoolean).orElse(false);
+  }
+
+  /** {@code low <= high}, reported at {@code low}. */
+  private void atMost(String low, String high, String rule) {
+    compare(low, high, rule, false);
+  }
+
+  /** {@code low < high}, reported at {@code low}. */
+  private void below(String low, String high, String rule) {
+    compare(low, high, rule, true);
+  }
+
+  private void compare(String low, String high, String rule, boolean strict) {
+    Optional<JsonNode> a = value(low).filter(JsonNode::isNumber);
+    Optional<JsonNode> b = value(high).filter(JsonNode::isNumber);
+    if (a.isEmpty() || b.isEmpty()) {
+      return;
+    }
+    int order = a.get().decimalValue().compareTo(b.get().decimalValue());
+    if (order > 0 || (strict && order == 0)) {
+      error(
+          low,
+          "must be " + (strict ? "< " : "<= ") + high + " (" + b.get() + "), is " + a.get(),
+          rule);
+    }
+  }
+
+  private List<String> keys(String path) {
+    List<String> keys = new ArrayList<>();
+    value(path)
+        .filter(JsonNode::isObject)
+        .ifPresent(
+            node -> {
+              for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                keys.add(it.next());
+              }
+            });
+    return keys;
+  }
+
+  private Optional<JsonNode> value(String path) {
+    return snapshot.get(ConfigPath.parse(path));
+  }
+
+  private void error(String path, String message, String rule) {
+    ConfigPath at = ConfigPath.parse(path);
+    problems.add(Problem.error(ConfigSchemaValidator.originFor(snapshot, at), path, message, rule));
+  }
+}

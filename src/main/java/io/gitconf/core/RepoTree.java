@@ -1,0 +1,124 @@
+package io.gitconf.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The files of one state of a config repository: a working directory, a commit, or Git's staged
+ * index. Paths are relative, separated by {@code /}. Implementations are immutable views; see
+ * {@link GitTrees} for the Git ones.
+ */
+public interface RepoTree {
+
+  /**
+   * Where this tree comes from, for messages: {@code directory /srv/config}, {@code commit
+   * 3f2a1c9}.
+   */
+  String describe();
+
+  /** Every file path, sorted. */
+  List<String> files();
+
+  /**
+   * The bytes of a file, if it exists. Refuses files larger than {@code maxBytes} without reading
+   * them whole.
+   */
+  Optional<byte[]> read(String path, int maxBytes);
+
+  /**
+   * The working files under a directory. The {@code .git} folder is skipped; symbolic links are
+   * refused.
+   */
+  static RepoTree directory(Path root) {
+    return new DirectoryTree(root);
+  }
+
+  /** A file that is larger than the reader allows. */
+  final class TooLarge extends GitconfException {
+    private static final long serialVersionUID = 1L;
+
+    private final long size;
+    private final int maxBytes;
+
+    public TooLarge(String path, long size, int maxBytes) {
+      super(path + ": file is " + size + " bytes, larger than the limit of " + maxBytes);
+      this.size = size;
+      this.maxBytes = maxBytes;
+    }
+
+    public long size() {
+      return size;
+    }
+
+    public int maxBytes() {
+      return maxBytes;
+    }
+  }
+}
+
+/** A config repository as a folder on disk. */
+final class DirectoryTree implements RepoTree {
+  private final Path root;
+
+  DirectoryTree(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  @Override
+  public String describe() {
+    return "directory " + root;
+  }
+
+  @Override
+  public List<String> files() {
+    if (!Files.isDirectory(root)) {
+      throw new GitconfException.Unavailable(root + ": not a directory");
+    }
+    List<String> files = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.filter(p -> !isUnderGitDir(p))
+          .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p))
+          .forEach(p -> files.add(relative(p)));
+    } catch (IOException e) {
+      throw new GitconfException.Unavailable(root + ": cannot list files: " + e.getMessage(), e);
+    }
+    files.sort(null);
+    return files;
+  }
+
+  @Override
+  public Optional<byte[]> read(String path, int maxBytes) {
+    Path file = root.resolve(path).normalize();
+    if (!file.startsWith(root) || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    if (Files.isSymbolicLink(file)) {
+      throw new GitconfException(path + ": symbolic links are not followed in a config repository");
+    }
+    try {
+      long size = Files.size(file);
+      if (size > maxBytes) {
+        throw new RepoTree.TooLarge(path, size, maxBytes);
+      }
+      return Optional.of(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(path + ": cannot read", e);
+    }
+  }
+
+  private boolean isUnderGitDir(Path p) {
+    Path rel = root.relativize(p);
+    return rel.getNameCount() > 0 && rel.getName(0).toString().equals(".git");
+  }
+
+  private String relative(Path p) {
+    return root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+  }
+}

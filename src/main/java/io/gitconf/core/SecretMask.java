@@ -1,0 +1,63 @@
+package io.gitconf.core;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Masks secret values before anything is shown: a path the schema marks {@code x-secret} is printed
+ * as {@code ****}. Ciphertext ({@code ENC[...]}) may be kept where the output is meant to be
+ * re-imported; plaintext never is.
+ */
+public final class SecretMask {
+  public static final String MASK = "****";
+  public static final TextNode MASKED = TextNode.valueOf(MASK);
+
+  private SecretMask() {}
+
+  /** True for a value in the encrypted-secret format. */
+  public static boolean isCiphertext(JsonNode value) {
+    return value != null
+        && value.isTextual()
+        && value.asText().startsWith("ENC[")
+        && value.asText().endsWith("]");
+  }
+
+  /**
+   * The value to show for a path: {@code ****} for secrets (and any ciphertext), the value
+   * otherwise.
+   */
+  public static JsonNode forDisplay(SchemaSet schemas, ConfigPath path, JsonNode value) {
+    return schemas.isSecret(path) || isCiphertext(value) ? MASKED : value;
+  }
+
+  /**
+   * A copy of a category tree with every secret masked. With {@code keepCiphertext}, encrypted
+   * values stay as they are (safe to export and import again); plaintext in a secret path is always
+   * masked.
+   */
+  public static ObjectNode maskTree(
+      SchemaSet schemas, String category, ObjectNode tree, boolean keepCiphertext) {
+    ObjectNode copy = tree.deepCopy();
+    mask(schemas, ConfigPath.of(category), copy, keepCiphertext);
+    return copy;
+  }
+
+  private static void mask(
+      SchemaSet schemas, ConfigPath path, ObjectNode node, boolean keepCiphertext) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      ConfigPath child = path.child(field.getKey());
+      JsonNode value = field.getValue();
+      if (value instanceof ObjectNode object) {
+        mask(schemas, child, object, keepCiphertext);
+      } else if (schemas.isSecret(child) || isCiphertext(value)) {
+        if (!(keepCiphertext && isCiphertext(value))) {
+          field.setValue(MASKED);
+        }
+      }
+    }
+  }
+}
