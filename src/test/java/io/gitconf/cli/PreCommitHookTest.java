@@ -1,0 +1,83 @@
+package io.gitconf.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The installed hook, run by the real git binary, blocks a bad commit and lets a good one through.
+ */
+class PreCommitHookTest {
+  @TempDir Path dir;
+
+  private record Run(int code, String output) {}
+
+  private Run git(Path repo, String... args) throws IOException, InterruptedException {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "git",
+                "-C",
+                repo.toString(),
+                "-c",
+                "user.name=Ada Trader",
+                "-c",
+                "user.email=ada@desk.example"));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    builder
+        .environment()
+        .put(
+            "GITCONF",
+            java + " -cp " + System.getProperty("java.class.path") + " " + Main.class.getName());
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Run(process.exitValue(), output);
+  }
+
+  @Test
+  void installedHookBlocksAnInvalidCommitAndAllowsAValidOne() throws Exception {
+    Path repo = dir.resolve("config");
+    assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
+    Cli.Result install = Cli.run("hooks", "install", "--repo", repo.toString());
+    assertThat(install.exitCode()).as(install.all()).isZero();
+    Path hook = repo.resolve(".git/hooks/pre-commit");
+    assertThat(Files.isExecutable(hook)).isTrue();
+    assertThat(Files.readString(hook)).contains("validate --staged");
+
+    Files.writeString(
+        repo.resolve("environments/prod/risk.yaml"), "parameters:\n  maxExposurePercent: 150\n");
+    assertThat(git(repo, "add", "-A").code()).isZero();
+    Run blocked = git(repo, "commit", "-m", "Raise exposure");
+    assertThat(blocked.code()).isNotZero();
+    assertThat(blocked.output())
+        .contains(
+            "environments/prod/risk.yaml:2: risk.parameters.maxExposurePercent: must be <= 100 (maximum)")
+        .contains("gitconf: commit blocked");
+
+    Files.writeString(
+        repo.resolve("environments/prod/risk.yaml"), "parameters:\n  maxExposurePercent: 10\n");
+    assertThat(git(repo, "add", "-A").code()).isZero();
+    Run allowed = git(repo, "commit", "-m", "Lower exposure");
+    assertThat(allowed.code()).as(allowed.output()).isZero();
+  }
+
+  @Test
+  void installRefusesToOverwriteAForeignHook() throws IOException {
+    Path repo = dir.resolve("config");
+    assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
+    Files.writeString(repo.resolve(".git/hooks/pre-commit"), "#!/bin/sh\nexit 0\n");
+    Cli.Result result = Cli.run("hooks", "install", "--repo", repo.toString());
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.err()).contains("was not written by gitconf; use --force to replace it");
+  }
+}

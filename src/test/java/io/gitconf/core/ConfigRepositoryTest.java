@@ -1,0 +1,221 @@
+package io.gitconf.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigRepositoryTest {
+  @TempDir Path dir;
+
+  private static List<String> lines(List<Problem> problems) {
+    return problems.stream().map(Problem::toString).toList();
+  }
+
+  @Test
+  void overlayMergesMapsDeeplyAndReplacesScalarsAndLists() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n  min: 1\nhosts: [a, b]\n")
+            .file("environments/prod/app.yaml", "limits:\n  max: 5\nhosts: [c]\n")
+            .load();
+    ConfigSnapshot prod = repo.snapshot("prod");
+    assertThat(repo.validate()).isEmpty();
+    assertThat(prod.leaves().keySet())
+        .containsExactly("app.hosts", "app.limits.max", "app.limits.min");
+    assertThat(prod.get(ConfigPath.parse("app.limits.max")).orElseThrow().asInt()).isEqualTo(5);
+    assertThat(prod.get(ConfigPath.parse("app.limits.min")).orElseThrow().asInt()).isEqualTo(1);
+    assertThat(prod.get(ConfigPath.parse("app.hosts")).orElseThrow().toString())
+        .isEqualTo("[\"c\"]");
+    assertThat(repo.snapshot("dev").get(ConfigPath.parse("app.limits.max")).orElseThrow().asInt())
+        .isEqualTo(10);
+  }
+
+  @Test
+  void provenanceListsEveryLayerThatSetAPathInOrder() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .file("environments/prod/app.yaml", "# prod\nlimits:\n  max: 5\n")
+            .file("environments/staging/app.yaml", "limits:\n\n  max: 7\n")
+            .load();
+    ConfigSnapshot staging = repo.snapshot("staging");
+    assertThat(staging.provenance(ConfigPath.parse("app.limits.max")))
+        .extracting(l -> l.origin().toString())
+        .containsExactly(
+            "base/app.yaml:2", "environments/prod/app.yaml:3", "environments/staging/app.yaml:3");
+    assertThat(staging.origin(ConfigPath.parse("app.limits.max")).orElseThrow())
+        .isEqualTo(Origin.of("environments/staging/app.yaml", 3));
+    assertThat(staging.get(ConfigPath.parse("app.limits.max")).orElseThrow().asInt()).isEqualTo(7);
+  }
+
+  @Test
+  void inheritanceResolvesBaseThenAncestorsThenTheEnvironment() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n  min: 1\n")
+            .file("environments/prod/app.yaml", "limits:\n  min: 2\n")
+            .file("environments/staging/app.yaml", "limits:\n  max: 3\n")
+            .load();
+    assertThat(repo.requireManifest().chain("staging")).containsExactly("prod", "staging");
+    ConfigSnapshot staging = repo.snapshot("staging");
+    assertThat(staging.get(ConfigPath.parse("app.limits")).orElseThrow().toString())
+        .isEqualTo("{\"max\":3,\"min\":2}");
+  }
+
+  @Test
+  void overlayDeleteRemovesInheritedKey() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n  min: 1\n")
+            .file("environments/prod/app.yaml", "limits:\n  min: !delete\n")
+            .load();
+    ConfigSnapshot prod = repo.snapshot("prod");
+    assertThat(repo.validate()).isEmpty();
+    assertThat(prod.get(ConfigPath.parse("app.limits.min"))).isEmpty();
+    assertThat(prod.provenance(ConfigPath.parse("app.limits.min")))
+        .extracting(ConfigSnapshot.Layer::toString)
+        .containsExactly("base/app.yaml:3", "deleted at environments/prod/app.yaml:2");
+  }
+
+  @Test
+  void deleteOfARequiredKeyIsReportedAtTheDelete() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .file("environments/prod/app.yaml", "limits:\n  max: !delete\n")
+            .load();
+    assertThat(lines(repo.validate()))
+        .containsExactly(
+            "environments/prod/app.yaml:2: app.limits.max: required key was removed by !delete (required)");
+  }
+
+  @Test
+  void deleteOfAKeyNoLayerSetsIsAnError() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .file("environments/dev/app.yaml", "limits:\n  min: !delete\n")
+            .load();
+    assertThat(lines(repo.problems()))
+        .containsExactly(
+            "environments/dev/app.yaml:2: app.limits.min: !delete removes nothing: no earlier layer sets this key"
+                + " (delete)");
+  }
+
+  @Test
+  void inheritanceCycleIsAnError() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file(
+                "gitconf.yaml",
+                """
+                version: 1
+                environments:
+                  a:
+                    inherits: b
+                  b:
+                    inherits: a
+                categories:
+                  app: {schema: schemas/app.schema.json}
+                """)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .load();
+    assertThat(repo.manifest()).isEmpty();
+    assertThat(lines(repo.problems()))
+        .containsExactly(
+            "gitconf.yaml:4: environments.a.inherits: inheritance cycle: a -> b -> a (inherits-cycle)",
+            "gitconf.yaml:6: environments.b.inherits: inheritance cycle: b -> a -> b (inherits-cycle)");
+  }
+
+  @Test
+  void unknownParentIsAnError() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file(
+                "gitconf.yaml",
+                "version: 1\nenvironments:\n  qa:\n    inherits: stage\ncategories:\n  app: {schema: schemas/app.schema.json}\n")
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .load();
+    assertThat(lines(repo.problems()))
+        .containsExactly(
+            "gitconf.yaml:4: environments.qa.inherits: unknown parent environment 'stage' (inherits)");
+  }
+
+  @Test
+  void filesOutsideTheLayoutAreErrors() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .file("base/risk.yaml", "a: 1\n")
+            .file("environments/qa/app.yaml", "limits:\n  max: 1\n")
+            .file("environments/dev/app.yml", "limits:\n  max: 1\n")
+            .file("enviroments/dev/app.yaml", "limits:\n  max: 1\n")
+            .file("README.md", "docs are fine\n")
+            .load();
+    assertThat(lines(repo.problems()))
+        .containsExactly(
+            "base/risk.yaml: unknown category 'risk' (gitconf.yaml declares: app) (layout)",
+            "enviroments/dev/app.yaml: not part of a config repository (expected gitconf.yaml, base/, environments/,"
+                + " schemas/) (layout)",
+            "environments/dev/app.yml: use the .yaml extension (layout)",
+            "environments/qa/app.yaml: unknown environment folder 'qa' (gitconf.yaml declares: dev, prod, staging)"
+                + " (layout)");
+  }
+
+  @Test
+  void missingManifestIsAClearError() {
+    ConfigRepository repo = ConfigRepository.load(RepoTree.directory(dir));
+    assertThat(lines(repo.problems()))
+        .containsExactly(
+            "gitconf.yaml: missing: every config repository has a manifest (run gitconf init to start one) (manifest)");
+    assertThatThrownBy(() -> repo.snapshot("prod"))
+        .isInstanceOf(GitconfException.ValidationFailed.class);
+  }
+
+  @Test
+  void unknownEnvironmentIsABadRequestListingTheKnownOnes() {
+    ConfigRepository repo = TestRepo.app(dir).file("base/app.yaml", "limits:\n  max: 10\n").load();
+    assertThatThrownBy(() -> repo.snapshot("qa"))
+        .isInstanceOf(GitconfException.BadRequest.class)
+        .hasMessage("unknown environment 'qa' (gitconf.yaml declares: dev, prod, staging)");
+  }
+
+  @Test
+  void schemaErrorsNameTheFileAndLineOfTheValue() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .file("environments/prod/app.yaml", "limits:\n  max: 5000\n  mx: 3\n")
+            .load();
+    assertThat(lines(repo.validate()))
+        .containsExactly(
+            "environments/prod/app.yaml:2: app.limits.max: must be <= 1000 (maximum)",
+            "environments/prod/app.yaml:3: app.limits.mx: unknown key (not in the schema; a typo?) (additionalProperties)");
+  }
+
+  @Test
+  void secretValuesNeverAppearInSchemaMessages() {
+    ConfigRepository repo =
+        TestRepo.app(dir).file("base/app.yaml", "limits:\n  max: 10\npassword: 12345\n").load();
+    assertThat(lines(repo.validate()))
+        .containsExactly("base/app.yaml:3: app.password: must be a string, not an integer (type)");
+  }
+
+  @Test
+  void checksumsAreEqualForEqualSnapshotsAndDifferOtherwise() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .file("environments/prod/app.yaml", "limits:\n  max: 10\n")
+            .file("environments/staging/app.yaml", "limits:\n  max: 11\n")
+            .load();
+    assertThat(repo.snapshot("prod").checksum()).isEqualTo(repo.snapshot("dev").checksum());
+    assertThat(repo.snapshot("staging").checksum()).isNotEqualTo(repo.snapshot("prod").checksum());
+    assertThat(ConfigSnapshot.fromLeaves("prod", repo.snapshot("prod").leaves()).checksum())
+        .isEqualTo(repo.snapshot("prod").checksum());
+  }
+}
