@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       GetCommand.class,
       ExplainCommand.class,
       ExportCommand.class,
+      DiffCommand.class,
       HooksCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",

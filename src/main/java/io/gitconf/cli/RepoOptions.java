@@ -57,6 +57,11 @@ final class RepoOptions {
   }
 
   Repository openGit() {
+    return openGit(repo);
+  }
+
+  /** Opens the Git repository that contains {@code repo}; a usage error when there is none. */
+  static Repository openGit(Path repo) {
     try {
       FileRepositoryBuilder builder =
           new FileRepositoryBuilder().findGitDir(repo.toAbsolutePath().toFile());

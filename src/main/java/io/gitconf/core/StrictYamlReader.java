@@ -170,7 +170,8 @@ final class StrictYamlReader {
     if (first.startsWith("Nesting Depth exceeded")) {
       return "nesting is deeper than the limit";
     }
-    if (first.startsWith("expected a single document")) {
+    if (first.startsWith("expected a single document")
+        || first.contains("found another document")) {
       return "a configuration file holds a single YAML document";
     }
     return first;

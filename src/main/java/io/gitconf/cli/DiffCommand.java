@@ -1,0 +1,288 @@
+package io.gitconf.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.ConfigDiff;
+import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.ConfigSnapshot;
+import io.gitconf.core.GitTrees;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.Json;
+import io.gitconf.core.Problem;
+import io.gitconf.core.RepoTree;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.revwalk.filter.RevFilter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Ansi;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "diff",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show what changes, path by path, in each environment's resolved configuration:",
+      "  between two environments:      gitconf diff --env dev --env prod",
+      "  between two commits:           gitconf diff --from v1.4 --to HEAD",
+      "  a branch against its base:     gitconf diff --base main   (what changes if this merges)",
+      "Secrets show as **** (changed); values are never printed."
+    })
+final class DiffCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR",
+      defaultValue = ".",
+      description = "Config repository (default: .).")
+  Path repo;
+
+  @Option(
+      names = {"--env", "-e"},
+      paramLabel = "ENV",
+      description = "Environments to compare (repeatable).")
+  List<String> environments = new ArrayList<>();
+
+  @Option(names = "--from", paramLabel = "REV", description = "Old side: a commit, branch or tag.")
+  String from;
+
+  @Option(names = "--to", paramLabel = "REV", description = "New side (default: the working tree).")
+  String to;
+
+  @Option(
+      names = "--base",
+      paramLabel = "BRANCH",
+      description = "Compare HEAD (or --to) with its merge base with BRANCH.")
+  String base;
+
+  @Option(
+      names = "--exit-code",
+      description = "Exit 1 when there are differences, like git diff --exit-code.")
+  boolean exitCode;
+
+  @Option(
+      names = "--color",
+      defaultValue = "auto",
+      description = "auto, always or never (default: ${DEFAULT-VALUE}).")
+  String color;
+
+  @Option(
+      names = "--output",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  private record Side(String label, ConfigRepository repository, String environment) {
+    ConfigSnapshot snapshot() {
+      return repository.snapshot(environment);
+    }
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Map<String, ConfigDiff> diffs = new LinkedHashMap<>();
+    String fromLabel;
+    String toLabel;
+    if (from == null && base == null) {
+      if (environments.size() != 2 || to != null) {
+        throw new GitconfException.BadRequest(
+            "say what to compare: --env A --env B, --from REV [--to REV], or --base BRANCH");
+      }
+      ConfigRepository repository = ConfigRepository.load(RepoTree.directory(repo));
+      warnIfInvalid(repository);
+      Side a = new Side(environments.get(0), repository, environments.get(0));
+      Side b = new Side(environments.get(1), repository, environments.get(1));
+      diffs.put(a.environment() + " -> " + b.environment(), diff(a, b));
+      fromLabel = a.environment();
+      toLabel = b.environment();
+    } else {
+      if (from != null && base != null) {
+        throw new GitconfException.BadRequest("--from and --base cannot be used together");
+      }
+      try (Repository git = RepoOptions.openGit(repo)) {
+        String old = from != null ? from : mergeBase(git, base, to == null ? "HEAD" : to);
+        ConfigRepository before = ConfigRepository.load(GitTrees.commit(git, old));
+        String newSide = base != null && to == null ? "HEAD" : to;
+        ConfigRepository after =
+            newSide == null
+                ? ConfigRepository.load(RepoTree.directory(repo))
+                : ConfigRepository.load(GitTrees.commit(git, newSide));
+        warnIfInvalid(before);
+        warnIfInvalid(after);
+        fromLabel = before.tree().describe();
+        toLabel = after.tree().describe();
+        for (String env : environmentsOf(before, after)) {
+          diffs.put(env, diff(side(before, env), side(after, env)));
+        }
+      }
+    }
+    print(fromLabel, toLabel, diffs);
+    boolean differs = diffs.values().stream().anyMatch(d -> !d.isEmpty());
+    return exitCode && differs ? ExitCodes.INVALID : ExitCodes.OK;
+  }
+
+  private Set<String> environmentsOf(ConfigRepository before, ConfigRepository after) {
+    if (!environments.isEmpty()) {
+      environments.forEach(
+          env -> {
+            if (!hasEnv(before, env) && !hasEnv(after, env)) {
+              after.requireManifest().requireEnvironment(env);
+            }
+          });
+      return new LinkedHashSet<>(environments);
+    }
+    Set<String> all = new LinkedHashSet<>(after.requireManifest().environmentNames());
+    before.manifest().ifPresent(m -> all.addAll(m.environmentNames()));
+    return all;
+  }
+
+  private static boolean hasEnv(ConfigRepository repository, String env) {
+    return repository.manifest().map(m -> m.hasEnvironment(env)).orElse(false);
+  }
+
+  private static Optional<Side> side(ConfigRepository repository, String env) {
+    return hasEnv(repository, env) ? Optional.of(new Side(env, repository, env)) : Optional.empty();
+  }
+
+  private static ConfigDiff diff(Side a, Side b) {
+    return diff(Optional.of(a), Optional.of(b));
+  }
+
+  /** An environment missing on one side diffs as all-added or all-removed. */
+  private static ConfigDiff diff(Optional<Side> a, Optional<Side> b) {
+    ConfigRepository schemaSource = b.or(() -> a).orElseThrow().repository();
+    return ConfigDiff.between(
+        a.map(s -> s.snapshot().leaves()).orElse(new java.util.TreeMap<>()),
+        b.map(s -> s.snapshot().leaves()).orElse(new java.util.TreeMap<>()),
+        schemaSource.schemas());
+  }
+
+  private void print(String fromLabel, String toLabel, Map<String, ConfigDiff> diffs) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == OutputFormat.JSON) {
+      ObjectNode result = Json.MAPPER.createObjectNode();
+      result.put("from", fromLabel);
+      result.put("to", toLabel);
+      ObjectNode envs = result.putObject("environments");
+      diffs.forEach(
+          (env, diff) -> {
+            ArrayNode list = envs.putArray(env);
+            for (ConfigDiff.Change change : diff.changes()) {
+              ObjectNode item = list.addObject();
+              item.put("path", change.path());
+              item.put("kind", change.kind().name().toLowerCase(java.util.Locale.ROOT));
+              change.before().ifPresent(v -> item.set("before", v));
+              change.after().ifPresent(v -> item.set("after", v));
+            }
+          });
+      out.println(Json.pretty(result));
+      out.flush();
+      return;
+    }
+    Ansi ansi =
+        switch (color) {
+          case "always" -> Ansi.ON;
+          case "never" -> Ansi.OFF;
+          default -> Ansi.AUTO;
+        };
+    out.println("--- " + fromLabel);
+    out.println("+++ " + toLabel);
+    diffs.forEach(
+        (env, diff) -> {
+          out.println(ansi.string("@|bold " + env + "|@: " + summary(diff)));
+          for (ConfigDiff.Change change : diff.changes()) {
+            out.println(ansi.string(line(change)));
+          }
+        });
+    out.flush();
+  }
+
+  static String summary(ConfigDiff diff) {
+    if (diff.isEmpty()) {
+      return "no changes";
+    }
+    List<String> parts = new ArrayList<>();
+    diff.counts()
+        .forEach(
+            (kind, count) -> {
+              if (count > 0) {
+                parts.add(count + " " + kind.name().toLowerCase(java.util.Locale.ROOT));
+              }
+            });
+    return String.join(", ", parts);
+  }
+
+  private static String line(ConfigDiff.Change change) {
+    return switch (change.kind()) {
+      case ADDED -> "@|green   + " + change.path() + ": " + text(change.after()) + "|@";
+      case REMOVED -> "@|red   - " + change.path() + ": " + text(change.before()) + "|@";
+      case CHANGED -> {
+        String before = text(change.before());
+        String after = text(change.after());
+        yield "@|yellow   ~ "
+            + change.path()
+            + ": "
+            + (before.equals(after) ? after + " (changed)" : before + " -> " + after)
+            + "|@";
+      }
+    };
+  }
+
+  private static String text(Optional<JsonNode> value) {
+    // Picocli markup uses @| and |@; values never contain them in practice, but escape the pipe-at
+    // pair anyway.
+    return value
+        .map(v -> v.isTextual() ? v.asText() : Json.canonical(v))
+        .orElse("")
+        .replace("|@", "| @");
+  }
+
+  private void warnIfInvalid(ConfigRepository repository) {
+    long errors = repository.validate().stream().filter(Problem::isError).count();
+    if (errors > 0) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "warning: " + repository.tree().describe() + " has " + errors + " validation errors");
+      err.flush();
+    }
+  }
+
+  private static String mergeBase(Repository git, String base, String head) throws IOException {
+    ObjectId baseId = resolve(git, base);
+    ObjectId headId = resolve(git, head);
+    try (RevWalk walk = new RevWalk(git)) {
+      walk.setRevFilter(RevFilter.MERGE_BASE);
+      walk.markStart(walk.parseCommit(baseId));
+      walk.markStart(walk.parseCommit(headId));
+      RevCommit mergeBase = walk.next();
+      if (mergeBase == null) {
+        throw new GitconfException.BadRequest(base + " and " + head + " have no common history");
+      }
+      return mergeBase.name();
+    }
+  }
+
+  private static ObjectId resolve(Repository git, String revision) throws IOException {
+    ObjectId id = git.resolve(revision + "^{commit}");
+    if (id == null) {
+      throw new GitconfException.BadRequest("no commit '" + revision + "'");
+    }
+    return id;
+  }
+}
