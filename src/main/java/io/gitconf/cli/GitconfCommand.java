@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
       ExplainCommand.class,
       ExportCommand.class,
       DiffCommand.class,
+      TemplateCommand.class,
+      CompletionCommand.class,
       HooksCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",

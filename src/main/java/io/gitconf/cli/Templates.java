@@ -22,20 +22,68 @@ final class Templates {
 
   private Templates() {}
 
+  /** Something to do with the folder of templates inside the jar (or the classes directory). */
+  private interface FolderAction<T> {
+    T apply(Path folder) throws IOException;
+  }
+
+  /** Names of the shipped templates, sorted. */
+  static List<String> names() {
+    return withFolder(
+        "",
+        folder -> {
+          try (Stream<Path> entries = Files.list(folder)) {
+            return entries
+                .filter(Files::isDirectory)
+                .map(p -> p.getFileName().toString().replace("/", ""))
+                .sorted()
+                .toList();
+          }
+        });
+  }
+
   /** Copies a template's files into {@code target}; returns the relative paths written. */
   static List<String> copy(String name, Path target) {
+    return withFolder(checked(name), source -> copyTree(source, target));
+  }
+
+  /** A template's files by relative path, with their text. */
+  static Map<String, String> read(String name) {
+    return withFolder(
+        checked(name),
+        source -> {
+          Map<String, String> files = new java.util.TreeMap<>();
+          try (Stream<Path> walk = Files.walk(source)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+              files.put(
+                  source.relativize(file).toString().replace('\\', '/'), Files.readString(file));
+            }
+          }
+          return files;
+        });
+  }
+
+  private static String checked(String name) {
+    if (!names().contains(name)) {
+      throw new GitconfException.BadRequest(
+          "no template '" + name + "' (templates: " + String.join(", ", names()) + ")");
+    }
+    return name;
+  }
+
+  private static <T> T withFolder(String name, FolderAction<T> action) {
     URL url = Templates.class.getResource(ROOT + name);
     if (url == null) {
-      throw new GitconfException.BadRequest("no template '" + name + "'");
+      throw new IllegalStateException("templates are missing from the gitconf jar");
     }
     try {
       URI uri = url.toURI();
       if ("jar".equals(uri.getScheme())) {
         try (FileSystem jar = jarFileSystem(uri)) {
-          return copyTree(jar.provider().getPath(uri), target);
+          return action.apply(jar.provider().getPath(uri));
         }
       }
-      return copyTree(Path.of(uri), target);
+      return action.apply(Path.of(uri));
     } catch (URISyntaxException | IOException e) {
       throw new UncheckedIOException(new IOException("cannot read template " + name, e));
     }

@@ -121,19 +121,42 @@ public final class ConfigRepository {
 
   /**
    * As {@link #validate()}, for the given environments only (loading problems are always included).
+   * A problem found in some of the environments but reported at a shared file (base, an ancestor's
+   * overlay) names those environments, since the file alone does not say where it breaks.
    */
   public List<Problem> validate(List<String> environments) {
     Set<Problem> all = new LinkedHashSet<>(problems);
     manifest.ifPresent(
         m -> {
           all.addAll(validator().schemaProblems());
+          Map<Problem, List<String>> found = new LinkedHashMap<>();
           for (String env : environments) {
-            all.addAll(validator().validate(snapshot(env)));
+            for (Problem problem : validator().validate(snapshot(env))) {
+              found.computeIfAbsent(problem, p -> new ArrayList<>()).add(env);
+            }
           }
+          found.forEach((problem, envs) -> all.add(scoped(problem, envs, environments)));
         });
     List<Problem> sorted = new ArrayList<>(all);
     sorted.sort(Problem.READING_ORDER);
     return sorted;
+  }
+
+  private static Problem scoped(Problem problem, List<String> found, List<String> validated) {
+    String file = problem.origin().map(Origin::file).orElse("");
+    boolean inOwnOverlay =
+        found.stream().anyMatch(env -> file.startsWith(ENVIRONMENTS_DIR + env + "/"));
+    if (found.size() == validated.size() || inOwnOverlay) {
+      return problem;
+    }
+    String where =
+        (found.size() == 1 ? "in environment " : "in environments ") + String.join(", ", found);
+    return new Problem(
+        problem.severity(),
+        problem.origin(),
+        problem.path(),
+        problem.message() + " (" + where + ")",
+        problem.rule());
   }
 
   /** Reads the files of a tree and merges them environment by environment. */

@@ -142,7 +142,7 @@ public final class ConfigSchemaValidator {
         return layers.get(layers.size() - 1).origin();
       }
       if (p.parent().isEmpty()) {
-        return Origin.file(ConfigRepository.BASE_DIR + path.category() + ".yaml");
+        return Origin.of(ConfigRepository.BASE_DIR + path.category() + ".yaml", 1);
       }
     }
   }

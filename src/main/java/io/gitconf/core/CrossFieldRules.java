@@ -166,12 +166,32 @@ final class CrossFieldRules {
       return;
     }
     int order = a.get().decimalValue().compareTo(b.get().decimalValue());
-    if (order > 0 || (strict && order == 0)) {
+    if (order < 0 || (!strict && order == 0)) {
+      return;
+    }
+    // Blame the value written last: an overlay that lowers a maximum is the change at fault.
+    if (layerRank(high) > layerRank(low)) {
+      error(
+          high,
+          "must be " + (strict ? "> " : ">= ") + low + " (" + a.get() + "), is " + b.get(),
+          rule);
+    } else {
       error(
           low,
           "must be " + (strict ? "< " : "<= ") + high + " (" + b.get() + "), is " + a.get(),
           rule);
     }
+  }
+
+  /**
+   * 0 for a value from base, 1 from an ancestor environment, 2 from the environment's own overlay.
+   */
+  private int layerRank(String path) {
+    String file = ConfigSchemaValidator.originFor(snapshot, ConfigPath.parse(path)).file();
+    if (file.startsWith(ConfigRepository.ENVIRONMENTS_DIR + snapshot.environment() + "/")) {
+      return 2;
+    }
+    return file.startsWith(ConfigRepository.ENVIRONMENTS_DIR) ? 1 : 0;
   }
 
   private List<String> keys(String path) {

@@ -12,8 +12,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -136,7 +138,9 @@ final class StrictYamlReader {
   private Node compose(String file, String text) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(limits.maxAliases());
+    // Aliases are counted (with the line of the key that uses them) while converting; this is a
+    // backstop.
+    options.setMaxAliasesForCollections(Math.max(limits.maxAliases() * 20, 1000));
     options.setNestingDepthLimit(limits.maxDepth());
     options.setCodePointLimit(Math.max(limits.maxFileBytes(), 1));
     options.setAllowRecursiveKeys(false);
@@ -194,14 +198,24 @@ final class StrictYamlReader {
     private final String file;
     private final Map<String, Integer> lines = new LinkedHashMap<>();
     private final Map<String, Integer> deletes = new LinkedHashMap<>();
+    private final Set<Node> visited = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private int nodes;
+    private int aliases;
 
     Converter(String file) {
       this.file = file;
     }
 
     ObjectNode mapping(MappingNode node, String prefix, int depth) {
-      count(node, depth);
+      return mapping(node, prefix, depth, false);
+    }
+
+    /**
+     * List elements ({@code inList}) carry no per-key provenance, and {@code !delete} has no
+     * meaning there.
+     */
+    private ObjectNode mapping(MappingNode node, String prefix, int depth, boolean inList) {
+      count(node, depth, line(node));
       ObjectNode object = NODES.objectNode();
       Map<String, Integer> seen = new HashMap<>();
       for (NodeTuple tuple : node.getValue()) {
@@ -239,53 +253,58 @@ final class StrictYamlReader {
         }
         Node valueNode = tuple.getValueNode();
         if (DELETE_TAG.equals(valueNode.getTag().getValue())) {
+          if (inList) {
+            throw parse(
+                file, keyLine, "'" + path + "': !delete is not allowed inside lists", "delete");
+          }
           if (!(valueNode instanceof ScalarNode deleted) || !deleted.getValue().isEmpty()) {
             throw parse(file, line(valueNode), "'" + path + "': !delete takes no value", "delete");
           }
           deletes.put(path, keyLine);
           continue;
         }
-        lines.put(path, keyLine);
-        object.set(key, value(valueNode, path, depth + 1));
+        if (!inList) {
+          lines.put(path, keyLine);
+        }
+        object.set(key, value(valueNode, path, depth + 1, keyLine, inList));
       }
       return object;
     }
 
-    private JsonNode value(Node node, String path, int depth) {
+    private JsonNode value(Node node, String path, int depth, int keyLine, boolean inList) {
       if (node instanceof MappingNode mapping) {
         requireTag(node, Tag.MAP, path);
-        return mapping(mapping, path, depth);
+        countAlias(node, keyLine);
+        return mapping(mapping, path, depth, inList);
       }
       if (node instanceof SequenceNode sequence) {
         requireTag(node, Tag.SEQ, path);
-        count(node, depth);
+        countAlias(node, keyLine);
+        count(node, depth, keyLine);
         ArrayNode array = NODES.arrayNode();
         for (Node item : sequence.getValue()) {
-          array.add(element(item, path, depth + 1));
+          array.add(value(item, path + "[]", depth + 1, keyLine, true));
         }
         return array;
       }
-      count(node, depth);
+      count(node, depth, keyLine);
       return scalar((ScalarNode) node, path);
     }
 
-    /** List elements carry no per-element provenance; their keys are still checked. */
-    private JsonNode element(Node node, String path, int depth) {
-      if (node instanceof MappingNode mapping) {
-        Converter inner = new Converter(file);
-        inner.nodes = nodes;
-        ObjectNode object = inner.mapping(mapping, path + "[]", depth);
-        nodes = inner.nodes;
-        if (!inner.deletes.isEmpty()) {
-          throw parse(
-              file, line(node), "'" + path + "': !delete is not allowed inside lists", "delete");
-        }
-        return object;
+    /** A collection met a second time is an alias to it: bounded, so expansion cannot explode. */
+    private void countAlias(Node node, int keyLine) {
+      if (!visited.add(node) && ++aliases > limits.maxAliases()) {
+        throw parse(
+            file,
+            keyLine,
+            "too many aliases (more than "
+                + limits.maxAliases()
+                + "); anchors and aliases are bounded",
+            "aliases");
       }
-      return value(node, path, depth);
     }
 
-    private void count(Node node, int depth) {
+    private void count(Node node, int depth, int keyLine) {
       if (depth > limits.maxDepth()) {
         throw parse(
             file, line(node), "nesting is deeper than " + limits.maxDepth() + " levels", "depth");
@@ -293,7 +312,7 @@ final class StrictYamlReader {
       if (++nodes > limits.maxNodes()) {
         throw parse(
             file,
-            line(node),
+            keyLine,
             "file expands to more than " + limits.maxNodes() + " values (through aliases?)",
             "size");
       }

@@ -46,41 +46,43 @@ class StrictYamlReaderTest {
 
   @Test
   void billionLaughsIsRejectedWithoutExpansion() {
-    StringBuilder yaml =
-        new StringBuilder(
-            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    StringBuilder yaml = new StringBuilder("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for (char c = 'b'; c <= 'i'; c++) {
-      char p = (char) (c - 1);
-      yaml.append(c).append(": &").append(c).append(" [");
-      for (int i = 0; i < 9; i++) {
-        yaml.append(i == 0 ? "" : ",").append('*').append(p);
-      }
-      yaml.append("]\n");
+      String previous = "*" + (char) (c - 1);
+      yaml.append(c)
+          .append(": &")
+          .append(c)
+          .append(" [")
+          .append(String.join(", ", java.util.Collections.nCopies(9, previous)))
+          .append("]\n");
     }
     assertThat(error(yaml.toString()))
-        .startsWith("base/risk.yaml:")
-        .endsWith(
-            "too many aliases (more than the limit); anchors and aliases are bounded (yaml-syntax)");
+        .isEqualTo(
+            "base/risk.yaml:3: too many aliases (more than 50); anchors and aliases are bounded (aliases)");
+  }
+
+  @Test
+  void deeplyNestedAliasesAreStoppedByTheAliasBound() {
+    // 24 levels of two aliases each would expand to 2^24 values.
+    StringBuilder yaml = new StringBuilder("l0: &l0 [x, x]\n");
+    for (int i = 1; i <= 24; i++) {
+      yaml.append("l" + i + ": &l" + i + " [*l" + (i - 1) + ", *l" + (i - 1) + "]\n");
+    }
+    assertThat(error(yaml.toString()))
+        .endsWith("too many aliases (more than 50); anchors and aliases are bounded (aliases)");
   }
 
   @Test
   void aliasExpansionWithinTheAliasLimitIsStillBoundedByTheValueBudget() {
-    // 24 levels of two aliases each: 48 aliases, under the alias limit, but 2^24 values once
-    // expanded.
-    StringBuilder yaml = new StringBuilder("l0: &l0 [x, x]\n");
-    for (int i = 1; i <= 24; i++) {
-      yaml.append("l")
-          .append(i)
-          .append(": &l")
-          .append(i)
-          .append(" [*l")
-          .append(i - 1)
-          .append(", *l")
-          .append(i - 1)
-          .append("]\n");
+    // Three aliases of a 70,000-item list: few aliases, but 280,000 values once expanded.
+    StringBuilder yaml = new StringBuilder("big: &big [");
+    for (int i = 0; i < 70_000; i++) {
+      yaml.append(i == 0 ? "" : ",").append(i % 10);
     }
+    yaml.append("]\ncopies: [*big, *big, *big]\n");
     assertThat(error(yaml.toString()))
-        .contains("file expands to more than 200000 values (through aliases?) (size)");
+        .isEqualTo(
+            "base/risk.yaml:2: file expands to more than 200000 values (through aliases?) (size)");
   }
 
   @Test
