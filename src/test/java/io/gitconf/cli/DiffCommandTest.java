@@ -49,9 +49,7 @@ class DiffCommandTest {
     try (Git git = Git.open(repo.toFile())) {
       git.checkout().setCreateBranch(true).setName("raise-limits").call();
       append("environments/prod/risk.yaml", "\n# reviewed by risk\n");
-      Files.writeString(
-          repo.resolve("environments/prod/circuit-breaker.yaml"),
-          "recovery:\n  coolDownSeconds: 120\n");
+      append("environments/prod/circuit-breaker.yaml", "recovery:\n  coolDownSeconds: 240\n");
       commit(git, "Slower recovery in prod");
       git.checkout().setName("main").call();
       Files.writeString(
@@ -110,11 +108,11 @@ class DiffCommandTest {
             Cli.run("diff", "--repo", repo.toString(), "--from", "HEAD", "--exit-code").exitCode())
         .isZero();
     Files.writeString(
-        repo.resolve("environments/test/risk.yaml"), "parameters:\n  maxOpenPositions: 3\n");
+        repo.resolve("environments/dev/risk.yaml"), "parameters:\n  maxOpenPositions: 3\n");
     Cli.Result changed =
         Cli.run("diff", "--repo", repo.toString(), "--from", "HEAD", "--exit-code");
     assertThat(changed.exitCode()).isEqualTo(ExitCodes.INVALID);
-    assertThat(changed.out()).contains("test: 1 changed\n  ~ risk.parameters.maxOpenPositions: ");
+    assertThat(changed.out()).contains("dev: 1 changed\n  ~ risk.parameters.maxOpenPositions: ");
   }
 
   @Test
