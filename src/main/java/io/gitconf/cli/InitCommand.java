@@ -52,6 +52,7 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, GitAPIException {
+    Templates.checked(template);
     if (Files.exists(directory) && !isEmptyDirectory(directory)) {
       throw new GitconfException.BadRequest(directory + ": exists and is not empty");
     }

@@ -63,7 +63,10 @@ final class Templates {
         });
   }
 
-  private static String checked(String name) {
+  /**
+   * The name, if a template of that name is shipped; a usage error listing the templates otherwise.
+   */
+  static String checked(String name) {
     if (!names().contains(name)) {
       throw new GitconfException.BadRequest(
           "no template '" + name + "' (templates: " + String.join(", ", names()) + ")");
