@@ -263,9 +263,9 @@ class SecretCipherTest {
                   .encrypt("prod", API_KEY, Secret.of(PLAINTEXT))),
     };
     for (Throwable failure : failures) {
+      assertThat(failure).isInstanceOf(GitconfException.class);
       StringWriter trace = new StringWriter();
       failure.printStackTrace(new PrintWriter(trace));
-      assertThat(failure).isInstanceOf(GitconfException.class);
       assertThat(trace.toString()).contains("trader.").doesNotContain(PLAINTEXT);
     }
   }
