@@ -92,6 +92,19 @@ public class GitconfException extends RuntimeException {
   }
 
   /**
+   * An encrypted value could not be decrypted: the wrong key, a value altered or moved from another
+   * path or scope, or a malformed {@code ENC[...]} string. The message names the path, scope and
+   * key id; it never carries plaintext, and no cipher exception is chained as its cause.
+   */
+  public static final class Decryption extends GitconfException {
+    private static final long serialVersionUID = 1L;
+
+    public Decryption(String message) {
+      super(message);
+    }
+  }
+
+  /**
    * The caller asked for something that cannot be done as asked (bad argument, unknown
    * environment).
    */
