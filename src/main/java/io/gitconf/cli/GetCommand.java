@@ -32,6 +32,12 @@ final class GetCommand implements Callable<Integer> {
   String path;
 
   @Option(
+      names = "--reveal",
+      description =
+          "Print a secret's plaintext (needs its key in the environment). Without it: ****.")
+  boolean reveal;
+
+  @Option(
       names = "--output",
       defaultValue = "text",
       description = "text or json (default: ${DEFAULT-VALUE}).")
@@ -42,7 +48,10 @@ final class GetCommand implements Callable<Integer> {
     ConfigPath configPath = ConfigPath.parse(path);
     ConfigRepository repository = repo.load();
     ConfigSnapshot snapshot = env.snapshot(repository, spec.commandLine().getErr());
-    JsonNode value = Values.display(repository, configPath, require(snapshot, configPath));
+    JsonNode value =
+        reveal
+            ? Values.reveal(repository, snapshot, configPath, require(snapshot, configPath))
+            : Values.display(repository, configPath, require(snapshot, configPath));
     PrintWriter out = spec.commandLine().getOut();
     if (output == OutputFormat.JSON) {
       ObjectNode result = Json.MAPPER.createObjectNode();

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       TemplateCommand.class,
       CompletionCommand.class,
       HooksCommand.class,
+      SecretsCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,11 +54,36 @@ final class HooksCommand {
         }
         Files.writeString(hook, script(), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        installDiffDriver(git);
         PrintWriter out = spec.commandLine().getOut();
         out.println("Installed " + hook);
+        out.println(
+            "Installed the secrets diff driver: git diff shows ENC[...] values as **** (changed|unchanged)");
         out.flush();
       }
       return ExitCodes.OK;
+    }
+
+    /**
+     * Makes {@code git diff} (external driver) and {@code git log -p} (textconv) mask secrets in
+     * YAML files. Both settings are local to this clone: {@code .git/info/attributes} and {@code
+     * .git/config}.
+     */
+    static void installDiffDriver(Repository git) throws IOException {
+      Path attributes = git.getDirectory().toPath().resolve("info/attributes");
+      Files.createDirectories(attributes.getParent());
+      String line = "*.yaml diff=gitconf";
+      String existing = Files.exists(attributes) ? Files.readString(attributes) : "";
+      if (!existing.lines().anyMatch(line::equals)) {
+        Files.writeString(
+            attributes,
+            existing + (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n") + line + "\n");
+      }
+      StoredConfig config = git.getConfig();
+      config.setString("diff", "gitconf", "command", launcher() + " secrets diff-driver");
+      config.setString(
+          "diff", "gitconf", "textconv", launcher() + " secrets diff-driver --textconv");
+      config.save();
     }
 
     /** The shipped hook, with the command that runs this gitconf filled in. */

@@ -2,10 +2,16 @@ package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.ConfigSnapshot;
+import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
 import io.gitconf.core.SecretMask;
+import io.gitconf.core.crypto.EncryptedValue;
+import io.gitconf.core.crypto.SecretCipher;
+import io.gitconf.core.crypto.SecretRules;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -24,6 +30,30 @@ final class Values {
       return copy;
     }
     return SecretMask.forDisplay(repository.schemas(), path, value);
+  }
+
+  /**
+   * The plaintext of one secret, decrypted with the keys in the environment under the scope of the
+   * file that holds it. Anything but a single encrypted value is shown as {@link #display} would.
+   */
+  static JsonNode reveal(
+      ConfigRepository repository, ConfigSnapshot snapshot, ConfigPath path, JsonNode value) {
+    if (!value.isTextual() || !EncryptedValue.isEncrypted(value.asText())) {
+      if (repository.schemas().isSecret(path)) {
+        throw new GitconfException.BadRequest(
+            path + ": not encrypted, so there is nothing to reveal (run gitconf validate)");
+      }
+      return display(repository, path, value);
+    }
+    String file = snapshot.origin(path).map(o -> o.file()).orElse("");
+    String scope =
+        SecretRules.scopeOf(file)
+            .orElseThrow(
+                () ->
+                    new GitconfException.BadRequest(
+                        path + ": cannot tell which scope encrypted it"));
+    return TextNode.valueOf(
+        SecretCipher.of(Keys.fromEnvironment()).decrypt(path, scope, value.asText()).reveal());
   }
 
   static String text(JsonNode value) {

@@ -2,6 +2,8 @@ package io.gitconf.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.crypto.EncryptionKeys;
+import io.gitconf.core.crypto.SecretRules;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -125,13 +127,23 @@ public final class ConfigRepository {
    * overlay) names those environments, since the file alone does not say where it breaks.
    */
   public List<Problem> validate(List<String> environments) {
+    return validate(environments, EncryptionKeys.none());
+  }
+
+  /**
+   * As {@link #validate(List)}; with keys, every encrypted value they can open is also proven to
+   * decrypt. Without keys, secrets are checked for format and scope only.
+   */
+  public List<Problem> validate(List<String> environments, EncryptionKeys keys) {
     Set<Problem> all = new LinkedHashSet<>(problems);
     manifest.ifPresent(
         m -> {
           all.addAll(validator().schemaProblems());
           Map<Problem, List<String>> found = new LinkedHashMap<>();
           for (String env : environments) {
-            for (Problem problem : validator().validate(snapshot(env))) {
+            List<Problem> envProblems = new ArrayList<>(validator().validate(snapshot(env)));
+            envProblems.addAll(SecretRules.check(snapshot(env), schemas(), keys));
+            for (Problem problem : envProblems) {
               found.computeIfAbsent(problem, p -> new ArrayList<>()).add(env);
             }
           }

@@ -35,6 +35,17 @@ class DiffCommandTest {
     git.commit().setAuthor(ADA).setCommitter(ADA).setMessage(message).setSign(false).call();
   }
 
+  private static void setApiKey(Path file, String ciphertext) throws IOException {
+    String text = Files.readString(file);
+    Files.writeString(
+        file,
+        io.gitconf.core.OverlayEditor.set(
+            "environments/prod/trader.yaml",
+            text,
+            java.util.List.of("apiKey"),
+            com.fasterxml.jackson.databind.node.TextNode.valueOf(ciphertext)));
+  }
+
   @Test
   void twoEnvironmentsShowEveryPathThatDiffers() {
     Cli.Result result = Cli.run("diff", "--repo", repo.toString(), "--env", "dev", "--env", "prod");
@@ -69,13 +80,11 @@ class DiffCommandTest {
 
   @Test
   void changedSecretsAreShownAsChangedButNeverPrinted() throws Exception {
+    Path trader = repo.resolve("environments/prod/trader.yaml");
     try (Git git = Git.open(repo.toFile())) {
-      append("environments/prod/trader.yaml", "apiKey: ENC[v1,prod,k1,QUFBQUFBQUFBQUFBQUFBQQ==]\n");
+      setApiKey(trader, "ENC[v1,prod,k1,QUFBQUFBQUFBQUFBQUFBQQ==]");
       commit(git, "Add API key");
-      Files.writeString(
-          repo.resolve("environments/prod/trader.yaml"),
-          Files.readString(repo.resolve("environments/prod/trader.yaml"))
-              .replace("QUFBQUFBQUFBQUFBQUFBQQ==", "QkJCQkJCQkJCQkJCQkJCQg=="));
+      setApiKey(trader, "ENC[v1,prod,k1,QkJCQkJCQkJCQkJCQkJCQg==]");
       commit(git, "Rotate API key");
     }
     Cli.Result result =

@@ -202,7 +202,11 @@ class ConfigRepositoryTest {
     ConfigRepository repo =
         TestRepo.app(dir).file("base/app.yaml", "limits:\n  max: 10\npassword: 12345\n").load();
     assertThat(lines(repo.validate()))
-        .containsExactly("base/app.yaml:3: app.password: must be a string, not an integer (type)");
+        .containsExactly(
+            "base/app.yaml:3: app.password: holds plaintext but is marked x-secret; store it encrypted for scope"
+                + " base (gitconf secrets encrypt) (secret-plaintext)",
+            "base/app.yaml:3: app.password: must be a string, not an integer (type)")
+        .allSatisfy(line -> assertThat(line).doesNotContain("12345"));
   }
 
   @Test
