@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
       GetCommand.class,
       ExplainCommand.class,
       ExportCommand.class,
+      SetCommand.class,
       DiffCommand.class,
       TemplateCommand.class,
       CompletionCommand.class,

@@ -212,4 +212,25 @@ public final class OverlayEditor {
       out.put(prefix, node);
     }
   }
+
+  /**
+   * A value typed on a command line, read as a YAML 1.2 scalar or flow collection: {@code 250} is a
+   * number, {@code true} a boolean, {@code "250"} a string, {@code [a, b]} a list.
+   */
+  public static JsonNode parseValue(String text) {
+    String yaml = "value: " + text + "\n";
+    try {
+      return READER
+          .readMapping("value", yaml.getBytes(StandardCharsets.UTF_8))
+          .content()
+          .get("value");
+    } catch (GitconfException.Parse e) {
+      throw new GitconfException.BadRequest(
+          "cannot read '"
+              + text
+              + "' as a value: "
+              + e.problem().message()
+              + " (quote strings with spaces or colons)");
+    }
+  }
 }

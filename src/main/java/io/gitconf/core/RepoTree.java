@@ -40,6 +40,42 @@ public interface RepoTree {
     return new DirectoryTree(root);
   }
 
+  /**
+   * This tree with some files replaced or added, in memory: how a change is validated before
+   * anything is written or committed.
+   */
+  default RepoTree with(java.util.Map<String, byte[]> changes) {
+    RepoTree base = this;
+    java.util.Map<String, byte[]> copy = java.util.Map.copyOf(changes);
+    return new RepoTree() {
+      @Override
+      public String describe() {
+        return base.describe()
+            + " with changes to "
+            + String.join(", ", new java.util.TreeSet<>(copy.keySet()));
+      }
+
+      @Override
+      public List<String> files() {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(base.files());
+        all.addAll(copy.keySet());
+        return List.copyOf(all);
+      }
+
+      @Override
+      public Optional<byte[]> read(String path, int maxBytes) {
+        byte[] changed = copy.get(path);
+        if (changed == null) {
+          return base.read(path, maxBytes);
+        }
+        if (changed.length > maxBytes) {
+          throw new TooLarge(path, changed.length, maxBytes);
+        }
+        return Optional.of(changed.clone());
+      }
+    };
+  }
+
   /** A file that is larger than the reader allows. */
   final class TooLarge extends GitconfException {
     private static final long serialVersionUID = 1L;
