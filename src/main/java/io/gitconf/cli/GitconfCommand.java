@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       ExplainCommand.class,
       ExportCommand.class,
       SetCommand.class,
+      ImportCommand.class,
       DiffCommand.class,
       TemplateCommand.class,
       CompletionCommand.class,
