@@ -18,6 +18,10 @@ import picocli.CommandLine.Spec;
       ExplainCommand.class,
       ExportCommand.class,
       HooksCommand.class,
+      SyncCommand.class,
+      UpCommand.class,
+      HistoryCommand.class,
+      StatusCommand.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
