@@ -73,7 +73,7 @@ public final class SyncMetrics {
     if (!commitId.equals(lastCommit.getAndSet(commitId))) {
       Gauge previous =
           lastCommitInfo.getAndSet(
-              Gauge.builder("gitconf_sync_last_commit_info", () -> 1)
+              Gauge.builder("gitconf_sync_last_commit", () -> 1)
                   .description("The last processed commit, as a label")
                   .tag("commit", commitId)
                   .register(registry));
