@@ -78,6 +78,10 @@ final class GitFollower implements AutoCloseable {
     if (local.isPresent()) {
       return new GitFollower(source, branch, local.get(), false, credentials);
     }
+    if (!looksLikeUrl(source)) {
+      throw new GitconfException.BadRequest(
+          source + ": no such folder (a remote is given as a URL, e.g. https://host/repo.git)");
+    }
     Path cache = cacheRoot.resolve(cacheName(source));
     try {
       if (!Files.exists(cache.resolve("HEAD"))) {
@@ -96,6 +100,10 @@ final class GitFollower implements AutoCloseable {
       throw new GitconfException.Unavailable(
           "cannot prepare a Git cache for " + source + " in " + cache + ": " + e.getMessage(), e);
     }
+  }
+
+  private static boolean looksLikeUrl(String source) {
+    return source.contains("://") || source.matches("[\\w.-]+@[\\w.-]+:.+");
   }
 
   private static Optional<Repository> openLocal(String source) {

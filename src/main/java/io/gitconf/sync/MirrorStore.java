@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -321,11 +320,7 @@ public final class MirrorStore {
     try (Connection conn = dataSource.getConnection();
         PreparedStatement select = conn.prepareStatement(sql)) {
       for (int i = 0; i < parameters.length; i++) {
-        if (parameters[i] instanceof Timestamp t) {
-          select.setTimestamp(i + 1, t);
-        } else {
-          select.setObject(i + 1, parameters[i]);
-        }
+        select.setObject(i + 1, parameters[i]);
       }
       List<T> rows = new ArrayList<>();
       try (ResultSet rs = select.executeQuery()) {
