@@ -88,9 +88,14 @@ public final class Database implements AutoCloseable {
     config.setMaximumPoolSize(4);
     config.setMinimumIdle(1);
     config.setConnectionTimeout(10_000);
-    // Keeps a pool usable across a database restart: fail fast instead of at construction.
-    config.setInitializationFailTimeout(-1);
-    HikariDataSource pool = new HikariDataSource(config);
+    HikariDataSource pool;
+    try {
+      // Fails at once when the database cannot be reached; later outages are retried by callers.
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new GitconfException.Unavailable(
+          "cannot connect to the mirror database: " + rootMessage(e), e);
+    }
     try {
       migrate(pool);
       return new Database(jdbcUrl, password, pool, embedded);

@@ -149,6 +149,10 @@ public final class Syncer implements AutoCloseable {
       log.info("{} new commits on {}", commits.size(), follower.describe());
     }
     for (int i = 0; i < commits.size(); i++) {
+      if (!lock.isHeld()) {
+        throw new GitconfException.Unavailable(
+            "lost the leader lock after " + i + " of " + commits.size() + " commits");
+      }
       RevCommit commit = commits.get(i);
       metrics.lag(
           commits.size() - i, Math.max(0, Instant.now().getEpochSecond() - commit.getCommitTime()));

@@ -120,6 +120,6 @@ class CommandLineTest {
     Result unreachable =
         run("status", "--db", "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2");
     assertThat(unreachable.exitCode()).isEqualTo(3);
-    assertThat(unreachable.err()).startsWith("gitconf: cannot migrate the mirror database");
+    assertThat(unreachable.err()).startsWith("gitconf: cannot connect to the mirror database");
   }
 }

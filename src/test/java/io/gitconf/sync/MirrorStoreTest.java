@@ -290,6 +290,29 @@ class MirrorStoreTest {
         .isEqualTo(1);
   }
 
+  @Test
+  void twoWritersOfTheSameCommitMirrorItOnce() throws Exception {
+    RevCommit first = firstCommit();
+    ConfigRepository config =
+        ConfigRepository.load(GitTrees.commit(repo.git().getRepository(), first));
+    List<CommitOutcome.Kind> kinds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> writers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      MirrorStore own = new MirrorStore(database.dataSource());
+      writers.add(
+          new Thread(() -> kinds.add(own.mirror("main", CommitInfo.of(first), config).kind())));
+    }
+    writers.forEach(Thread::start);
+    for (Thread writer : writers) {
+      writer.join(30_000);
+    }
+
+    assertThat(kinds)
+        .containsExactlyInAnyOrder(CommitOutcome.Kind.MIRRORED, CommitOutcome.Kind.ALREADY_DONE);
+    assertThat(count("SELECT count(*) FROM config_versions")).isEqualTo(2);
+    assertThat(count("SELECT count(*) FROM config_audit")).isEqualTo(6);
+  }
+
   /** Waits until some session of this database waits for a lock. */
   private void awaitBlockedSession() throws Exception {
     for (int i = 0; i < 300; i++) {
