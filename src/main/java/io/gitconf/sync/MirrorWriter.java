@@ -30,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * environment with its items and audit rows, the activation, the sync position and the {@code
  * NOTIFY}. Either all of it is committed or none of it.
  *
- * <p>Exactly once: a commit already in {@code sync_commits} is skipped, and a concurrent writer of
- * the same commit fails on that table's unique key and finds it recorded when retried.
+ * <p>Exactly once: the caller holds the mirror's write lock (a transaction-level advisory lock), so
+ * a commit already in {@code sync_commits} is seen and skipped; that table's unique key, the
+ * version numbers' primary key and the one-active index refuse what slips past anyway.
  *
  * <p>Thread-safe. Keeps the current items of each environment in memory (canonical JSON by path),
  * keyed by the active version they belong to, so a one-path change does not read the whole snapshot
@@ -43,18 +44,6 @@ final class MirrorWriter {
 
   /** The items (canonical JSON by path) of an environment's active version. */
   record Current(int version, SortedMap<String, String> items) {}
-
-  /** The change planned for one environment, applied once every read is done. */
-  private record Plan(
-      String environment,
-      int version,
-      VersionStatus status,
-      Optional<String> checksum,
-      int itemCount,
-      SortedMap<String, String> next,
-      List<Change> changes) {}
-
-  private record Change(String path, String action, String oldValue, String newValue) {}
 
   private final Map<String, Current> cache = new ConcurrentHashMap<>();
 
@@ -68,13 +57,10 @@ final class MirrorWriter {
     }
     List<String> errors =
         repository.validate().stream().filter(Problem::isError).map(Problem::toString).toList();
-    List<String> environments =
-        repository.manifest().isPresent() && errors.isEmpty()
-            ? repository.manifest().get().environmentNames()
-            : environmentsOf(conn, repository);
+    List<String> environments = environmentsOf(conn, repository);
     lockEnvironments(conn, environments);
 
-    List<Plan> plans = new ArrayList<>();
+    List<VersionPlan> plans = new ArrayList<>();
     for (String env : environments) {
       Optional<ConfigSnapshot> snapshot = Optional.ofNullable(repository.snapshots().get(env));
       plan(conn, env, snapshot, errors.isEmpty(), repository).ifPresent(plans::add);
@@ -87,7 +73,7 @@ final class MirrorWriter {
     insertCommit(conn, branch, commit, kind, errors);
     List<CommitOutcome.EnvironmentVersion> written = new ArrayList<>();
     Map<String, Current> activated = new HashMap<>();
-    for (Plan plan : plans) {
+    for (VersionPlan plan : plans) {
       apply(conn, commit, plan, errors);
       if (plan.status() == VersionStatus.ACTIVE) {
         activated.put(plan.environment(), new Current(plan.version(), plan.next()));
@@ -115,7 +101,7 @@ final class MirrorWriter {
     cache.putAll(written.activated());
   }
 
-  private Optional<Plan> plan(
+  private Optional<VersionPlan> plan(
       Connection conn,
       String env,
       Optional<ConfigSnapshot> snapshot,
@@ -127,7 +113,7 @@ final class MirrorWriter {
     Optional<String> checksum = snapshot.map(ConfigSnapshot::checksum);
     if (!valid) {
       return Optional.of(
-          new Plan(
+          new VersionPlan(
               env,
               nextVersion,
               VersionStatus.REJECTED,
@@ -145,16 +131,16 @@ final class MirrorWriter {
       next.put(leaf.getKey(), Json.canonical(leaf.getValue()));
     }
     SchemaSet schemas = repository.schemas();
-    List<Change> changes = new ArrayList<>();
+    List<VersionPlan.Change> changes = new ArrayList<>();
     for (Map.Entry<String, String> item : next.entrySet()) {
       String old = current.get(item.getKey());
       if (old == null) {
         changes.add(
-            new Change(
+            new VersionPlan.Change(
                 item.getKey(), "create", null, audited(schemas, item.getKey(), item.getValue())));
       } else if (!old.equals(item.getValue())) {
         changes.add(
-            new Change(
+            new VersionPlan.Change(
                 item.getKey(),
                 "update",
                 audited(schemas, item.getKey(), old),
@@ -164,13 +150,14 @@ final class MirrorWriter {
     for (Map.Entry<String, String> item : current.entrySet()) {
       if (!next.containsKey(item.getKey())) {
         changes.add(
-            new Change(
+            new VersionPlan.Change(
                 item.getKey(), "delete", audited(schemas, item.getKey(), item.getValue()), null));
       }
     }
     changes.sort((a, b) -> a.path().compareTo(b.path()));
     return Optional.of(
-        new Plan(env, nextVersion, VersionStatus.ACTIVE, checksum, next.size(), next, changes));
+        new VersionPlan(
+            env, nextVersion, VersionStatus.ACTIVE, checksum, next.size(), next, changes));
   }
 
   /** A value as the audit trail shows it: {@code "****"} for secrets and any ciphertext. */
@@ -179,7 +166,7 @@ final class MirrorWriter {
     return secret ? "\"" + SecretMask.MASK + "\"" : canonical;
   }
 
-  private void apply(Connection conn, CommitInfo commit, Plan plan, List<String> errors)
+  private void apply(Connection conn, CommitInfo commit, VersionPlan plan, List<String> errors)
       throws SQLException {
     String env = plan.environment();
     if (plan.status() == VersionStatus.ACTIVE) {
@@ -191,12 +178,12 @@ final class MirrorWriter {
         supersede.executeUpdate();
       }
     }
-    insertVersion(conn, commit, plan, errors);
+    VersionRows.insertVersion(conn, commit, plan, errors);
     if (plan.status() != VersionStatus.ACTIVE) {
       return;
     }
-    writeItems(conn, plan);
-    writeAudit(conn, commit, plan);
+    VersionRows.writeItems(conn, plan);
+    VersionRows.writeAudit(conn, commit, plan);
     try (PreparedStatement notify = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
       notify.setString(1, CHANNEL);
       notify.setString(2, notification(env, plan.version(), plan.checksum().orElseThrow()));
@@ -212,142 +199,6 @@ final class MirrorWriter {
             .put("environment", environment)
             .put("version", version)
             .put("checksum", checksum));
-  }
-
-  private static void insertVersion(
-      Connection conn, CommitInfo commit, Plan plan, List<String> errors) throws SQLException {
-    try (PreparedStatement insert =
-        conn.prepareStatement(
-            "INSERT INTO config_versions (environment, version, commit_id, parent_commit_id,"
-                + " author_name, author_email, committed_at, message, status, errors, checksum,"
-                + " item_count, changed_paths)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)")) {
-      insert.setString(1, plan.environment());
-      insert.setInt(2, plan.version());
-      insert.setString(3, commit.id());
-      insert.setString(4, commit.parentId().orElse(null));
-      insert.setString(5, commit.authorName());
-      insert.setString(6, commit.authorEmail());
-      insert.setTimestamp(7, Timestamp.from(commit.time()));
-      insert.setString(8, commit.message());
-      insert.setString(9, plan.status().sql());
-      insert.setString(10, plan.status() == VersionStatus.REJECTED ? jsonArray(errors) : "[]");
-      insert.setString(11, plan.checksum().orElse(null));
-      insert.setInt(12, plan.itemCount());
-      insert.setInt(13, plan.changes().size());
-      insert.executeUpdate();
-    }
-  }
-
-  private static void writeItems(Connection conn, Plan plan) throws SQLException {
-    List<String> closed = new ArrayList<>();
-    List<String> openedPaths = new ArrayList<>();
-    List<String> openedValues = new ArrayList<>();
-    for (Change change : plan.changes()) {
-      if (!change.action().equals("create")) {
-        closed.add(change.path());
-      }
-      if (!change.action().equals("delete")) {
-        openedPaths.add(change.path());
-        openedValues.add(plan.next().get(change.path()));
-      }
-    }
-    if (!closed.isEmpty()) {
-      try (PreparedStatement close =
-          conn.prepareStatement(
-              "UPDATE config_items SET valid_to = ?"
-                  + " WHERE environment = ? AND valid_to IS NULL AND path = ANY (?)")) {
-        close.setInt(1, plan.version());
-        close.setString(2, plan.environment());
-        close.setArray(3, textArray(conn, closed));
-        close.executeUpdate();
-      }
-    }
-    if (!openedPaths.isEmpty()) {
-      try (PreparedStatement open =
-          conn.prepareStatement(
-              "INSERT INTO config_items (environment, path, value, valid_from)"
-                  + " SELECT ?, p, v, ? FROM unnest(?::text[], ?::text[]) AS t (p, v)")) {
-        open.setString(1, plan.environment());
-        open.setInt(2, plan.version());
-        open.setArray(3, textArray(conn, openedPaths));
-        open.setArray(4, textArray(conn, openedValues));
-        open.executeUpdate();
-      }
-    }
-  }
-
-  private static void writeAudit(Connection conn, CommitInfo commit, Plan plan)
-      throws SQLException {
-    String env = plan.environment();
-    String prevHash = AuditChain.GENESIS;
-    long seq = 0;
-    try (PreparedStatement last =
-        conn.prepareStatement(
-            "SELECT seq, hash FROM config_audit WHERE environment = ? ORDER BY seq DESC LIMIT 1")) {
-      last.setString(1, env);
-      try (ResultSet rs = last.executeQuery()) {
-        if (rs.next()) {
-          seq = rs.getLong(1);
-          prevHash = rs.getString(2);
-        }
-      }
-    }
-    int n = plan.changes().size();
-    Long[] seqs = new Long[n];
-    String[] paths = new String[n];
-    String[] actions = new String[n];
-    String[] olds = new String[n];
-    String[] news = new String[n];
-    String[] prevs = new String[n];
-    String[] hashes = new String[n];
-    for (int i = 0; i < n; i++) {
-      Change change = plan.changes().get(i);
-      seq++;
-      seqs[i] = seq;
-      paths[i] = change.path();
-      actions[i] = change.action();
-      olds[i] = change.oldValue();
-      news[i] = change.newValue();
-      prevs[i] = prevHash;
-      hashes[i] =
-          AuditChain.hash(
-              prevHash,
-              env,
-              seq,
-              plan.version(),
-              commit.id(),
-              change.path(),
-              change.action(),
-              change.oldValue(),
-              change.newValue(),
-              commit.author(),
-              commit.message(),
-              commit.time());
-      prevHash = hashes[i];
-    }
-    try (PreparedStatement insert =
-        conn.prepareStatement(
-            "INSERT INTO config_audit (environment, seq, version, commit_id, path, action,"
-                + " old_value, new_value, changed_by, reason, changed_at, prev_hash, hash)"
-                + " SELECT ?, s, ?, ?, p, a, o, nv, ?, ?, ?, ph, h"
-                + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[],"
-                + " ?::text[], ?::text[]) AS t (s, p, a, o, nv, ph, h)")) {
-      insert.setString(1, env);
-      insert.setInt(2, plan.version());
-      insert.setString(3, commit.id());
-      insert.setString(4, commit.author());
-      insert.setString(5, commit.message());
-      insert.setTimestamp(6, Timestamp.from(commit.time()));
-      insert.setArray(7, conn.createArrayOf("bigint", seqs));
-      insert.setArray(8, conn.createArrayOf("text", paths));
-      insert.setArray(9, conn.createArrayOf("text", actions));
-      insert.setArray(10, conn.createArrayOf("text", olds));
-      insert.setArray(11, conn.createArrayOf("text", news));
-      insert.setArray(12, conn.createArrayOf("text", prevs));
-      insert.setArray(13, conn.createArrayOf("text", hashes));
-      insert.executeUpdate();
-    }
   }
 
   private record ActiveVersion(int version, String checksum) {}
@@ -414,8 +265,8 @@ final class MirrorWriter {
   }
 
   /**
-   * The environments a rejected commit is recorded in: those its manifest declares, or, when the
-   * manifest cannot be read, every environment mirrored so far.
+   * The environments a commit is written to: those its manifest declares, or, when the manifest
+   * cannot be read (a rejected commit), every environment mirrored so far.
    */
   private static List<String> environmentsOf(Connection conn, ConfigRepository repository)
       throws SQLException {
@@ -489,11 +340,11 @@ final class MirrorWriter {
     }
   }
 
-  private static Array textArray(Connection conn, List<String> values) throws SQLException {
+  static Array textArray(Connection conn, List<String> values) throws SQLException {
     return conn.createArrayOf("text", values.toArray(new String[0]));
   }
 
-  private static String jsonArray(List<String> values) {
+  static String jsonArray(List<String> values) {
     try {
       return Json.MAPPER.writeValueAsString(values);
     } catch (JsonProcessingException e) {
