@@ -221,6 +221,25 @@ class MirrorStoreTest {
   }
 
   @Test
+  void commitWithABrokenManifestIsRejectedInEveryMirroredEnvironment() {
+    mirror(firstCommit());
+    RevCommit broken = repo.file("gitconf.yaml", "version: 2\n").commit(BOB, "Break the manifest");
+
+    CommitOutcome outcome = mirror(broken);
+
+    assertThat(outcome.kind()).isEqualTo(CommitOutcome.Kind.REJECTED);
+    assertThat(outcome.errors()).anyMatch(e -> e.startsWith("gitconf.yaml:1: version: must be 1"));
+    assertThat(outcome.environments())
+        .extracting(
+            CommitOutcome.EnvironmentVersion::environment, CommitOutcome.EnvironmentVersion::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("dev", VersionStatus.REJECTED),
+            org.assertj.core.groups.Tuple.tuple("prod", VersionStatus.REJECTED));
+    assertThat(store.history("prod").get(0).checksum()).isEmpty();
+    assertThat(store.activeVersion("prod").orElseThrow().version()).isEqualTo(1);
+  }
+
+  @Test
   void mirroringTheSameCommitsAgainChangesNothing() throws Exception {
     RevCommit first = firstCommit();
     RevCommit second =
