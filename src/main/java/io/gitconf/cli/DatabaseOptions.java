@@ -1,0 +1,54 @@
+package io.gitconf.cli;
+
+import io.gitconf.core.GitconfException;
+import io.gitconf.sync.Database;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/**
+ * Which mirror database a command uses: an external PostgreSQL ({@code --db}, or the {@code
+ * GITCONF_DB_URL} variable) or an embedded one whose data lives in a folder. A password is read
+ * from {@code GITCONF_DB_PASSWORD}, never from the command line.
+ */
+final class DatabaseOptions {
+  static final String URL_VARIABLE = "GITCONF_DB_URL";
+  static final String PASSWORD_VARIABLE = "GITCONF_DB_PASSWORD";
+
+  @ArgGroup(exclusive = true)
+  Target target;
+
+  static final class Target {
+    @Option(
+        names = "--db",
+        paramLabel = "JDBC_URL",
+        description =
+            "Mirror database, e.g. jdbc:postgresql://db:5432/gitconf?user=gitconf (default:"
+                + " $GITCONF_DB_URL; password from $GITCONF_DB_PASSWORD).")
+    String jdbcUrl;
+
+    @Option(
+        names = "--embedded-postgres",
+        paramLabel = "DIR",
+        description = "Run an embedded PostgreSQL with its data in DIR (kept between runs).")
+    Path embedded;
+  }
+
+  /** Opens (and migrates) the database asked for. */
+  Database open() {
+    if (target != null && target.embedded != null) {
+      return Database.embedded(target.embedded);
+    }
+    String url = target != null ? target.jdbcUrl : System.getenv(URL_VARIABLE);
+    if (url == null || url.isBlank()) {
+      throw new GitconfException.BadRequest(
+          "a database is required: --db JDBC_URL, --embedded-postgres DIR, or $" + URL_VARIABLE);
+    }
+    if (!url.startsWith("jdbc:postgresql:")) {
+      throw new GitconfException.BadRequest(
+          "--db must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+    }
+    return Database.connect(url, Optional.ofNullable(System.getenv(PASSWORD_VARIABLE)));
+  }
+}

@@ -1,0 +1,151 @@
+package io.gitconf.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.ConfigPath;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.Json;
+import io.gitconf.sync.AuditRecord;
+import io.gitconf.sync.Database;
+import io.gitconf.sync.MirrorStore;
+import io.gitconf.sync.VersionRecord;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Versions of an environment in the mirror, newest first: version, commit, author, time,"
+          + " message, status.",
+      "With --path: the value of one path over time (secrets print as ****)."
+    })
+final class HistoryCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DatabaseOptions database;
+
+  @Option(
+      names = {"--env", "-e"},
+      required = true,
+      paramLabel = "ENV",
+      description = "Environment, e.g. prod.")
+  String environment;
+
+  @Option(names = "--path", paramLabel = "PATH", description = "Show one path's values.")
+  String path;
+
+  @Option(
+      names = "--output",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Override
+  public Integer call() {
+    if (path != null) {
+      ConfigPath.parse(path);
+    }
+    try (Database db = database.open()) {
+      MirrorStore store = new MirrorStore(db.dataSource());
+      if (!store.environments().contains(environment)) {
+        throw new GitconfException.BadRequest(
+            "no environment '"
+                + environment
+                + "' in the mirror (mirrored: "
+                + String.join(", ", store.environments())
+                + ")");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (path == null) {
+        printVersions(out, store.history(environment));
+      } else {
+        printPath(out, store.pathHistory(environment, path));
+      }
+      out.flush();
+    }
+    return ExitCodes.OK;
+  }
+
+  private void printVersions(PrintWriter out, List<VersionRecord> versions) {
+    if (output == OutputFormat.JSON) {
+      ArrayNode rows = Json.MAPPER.createArrayNode();
+      for (VersionRecord v : versions) {
+        ObjectNode row = rows.addObject();
+        row.put("version", v.version());
+        row.put("status", v.status().sql());
+        row.put("commit", v.commitId());
+        row.put("author", v.authorName() + " <" + v.authorEmail() + ">");
+        row.put("time", v.committedAt().toString());
+        row.put("message", v.message());
+        row.put("checksum", v.checksum().orElse(null));
+        row.put("changedPaths", v.changedPaths());
+        v.errors().forEach(row.putArray("errors")::add);
+      }
+      out.println(Json.pretty(rows));
+      return;
+    }
+    out.printf(
+        "%-7s %-10s %-10s %-20s %-30s %s%n",
+        "VERSION", "STATUS", "COMMIT", "TIME", "AUTHOR", "MESSAGE");
+    for (VersionRecord v : versions) {
+      out.printf(
+          "%-7d %-10s %-10s %-20s %-30s %s%n",
+          v.version(),
+          v.status().sql(),
+          v.commitId().substring(0, 10),
+          v.committedAt(),
+          v.authorName() + " <" + v.authorEmail() + ">",
+          firstLine(v.message()));
+      for (String error : v.errors()) {
+        out.println("        " + error);
+      }
+    }
+  }
+
+  private void printPath(PrintWriter out, List<AuditRecord> changes) {
+    if (output == OutputFormat.JSON) {
+      ArrayNode rows = Json.MAPPER.createArrayNode();
+      for (AuditRecord a : changes) {
+        ObjectNode row = rows.addObject();
+        row.put("version", a.version());
+        row.put("action", a.action());
+        row.set("value", a.newValue().map(v -> Json.parse("audit", v)).orElse(null));
+        row.put("commit", a.commitId());
+        row.put("author", a.changedBy());
+        row.put("time", a.changedAt().toString());
+        row.put("message", a.reason());
+      }
+      out.println(Json.pretty(rows));
+      return;
+    }
+    if (changes.isEmpty()) {
+      out.println(path + ": never set in " + environment);
+      return;
+    }
+    out.printf(
+        "%-7s %-7s %-24s %-10s %-20s %-30s %s%n",
+        "VERSION", "ACTION", "VALUE", "COMMIT", "TIME", "AUTHOR", "MESSAGE");
+    for (AuditRecord a : changes) {
+      out.printf(
+          "%-7d %-7s %-24s %-10s %-20s %-30s %s%n",
+          a.version(),
+          a.action(),
+          a.newValue().orElse("-"),
+          a.commitId().substring(0, 10),
+          a.changedAt(),
+          a.changedBy(),
+          firstLine(a.reason()));
+    }
+  }
+
+  static String firstLine(String message) {
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

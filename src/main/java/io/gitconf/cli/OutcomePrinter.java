@@ -1,0 +1,81 @@
+package io.gitconf.cli;
+
+import io.gitconf.sync.CommitOutcome;
+import io.gitconf.sync.SyncListener;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Prints each commit a syncer processes, one line per commit (plus errors of a rejected one). */
+final class OutcomePrinter implements SyncListener {
+  private final PrintWriter out;
+
+  OutcomePrinter(PrintWriter out) {
+    this.out = out;
+  }
+
+  @Override
+  public void commitProcessed(CommitOutcome outcome) {
+    String head =
+        outcome.commit().shortId()
+            + " "
+            + outcome.commit().authorName()
+            + " \""
+            + outcome.commit().subject()
+            + "\": ";
+    switch (outcome.kind()) {
+      case MIRRORED ->
+          out.println(
+              head
+                  + outcome.environments().stream()
+                      .map(
+                          e ->
+                              e.environment()
+                                  + " version "
+                                  + e.version()
+                                  + " active (checksum "
+                                  + e.checksum().substring(0, 8)
+                                  + ", "
+                                  + e.changedPaths()
+                                  + (e.changedPaths() == 1 ? " changed path)" : " changed paths)"))
+                      .collect(Collectors.joining(", ")));
+      case UNCHANGED -> out.println(head + "no environment changed");
+      case ALREADY_DONE -> out.println(head + "already mirrored");
+      case REJECTED -> {
+        out.println(
+            head
+                + "REJECTED ("
+                + outcome.errors().size()
+                + (outcome.errors().size() == 1 ? " error" : " errors")
+                + "); active versions unchanged");
+        outcome.errors().forEach(e -> out.println("    " + e));
+      }
+    }
+    out.flush();
+  }
+
+  @Override
+  public void forcePush(String oldHead, String newHead, Optional<String> mergeBase) {
+    out.println(
+        "branch rewritten (force push): "
+            + oldHead.substring(0, 10)
+            + " -> "
+            + newHead.substring(0, 10)
+            + "; recorded, not mirrored; active versions stay until the next commit");
+    out.flush();
+  }
+
+  @Override
+  public void progress(int done, int total, double perSecond) {
+    if (total >= 20) {
+      out.printf("  %d/%d commits (%.1f commits/s)%n", done, total, perSecond);
+      out.flush();
+    }
+  }
+
+  @Override
+  public void roleChanged(boolean leader) {
+    out.println(leader ? "leader: mirroring" : "standby: another syncer leads");
+    out.flush();
+  }
+}

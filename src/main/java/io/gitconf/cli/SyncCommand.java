@@ -1,0 +1,100 @@
+package io.gitconf.cli;
+
+import io.gitconf.sync.Database;
+import io.gitconf.sync.SyncSettings;
+import io.gitconf.sync.Syncer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the syncer: follow a branch, validate each new commit and mirror it into PostgreSQL.",
+      "Runs until stopped. Several syncers may share a database; one leads, the others stand by.",
+      "Git credentials for a remote come from $GITCONF_GIT_USERNAME and $GITCONF_GIT_PASSWORD"
+          + " (a token works as the password); the webhook secret from $GITCONF_WEBHOOK_SECRET."
+    })
+final class SyncCommand implements Callable<Integer> {
+  static final String GIT_USERNAME_VARIABLE = "GITCONF_GIT_USERNAME";
+  static final String GIT_PASSWORD_VARIABLE = "GITCONF_GIT_PASSWORD";
+
+  @Spec CommandSpec spec;
+  @Mixin DatabaseOptions database;
+
+  @Option(
+      names = "--repo",
+      required = true,
+      paramLabel = "URL|PATH",
+      description = "Config repository: a local path (read in place) or a URL (fetched).")
+  String repo;
+
+  @Option(
+      names = "--branch",
+      defaultValue = "main",
+      description = "Branch to follow (default: ${DEFAULT-VALUE}).")
+  String branch;
+
+  @Option(
+      names = "--poll",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
+      description = "How often to fetch (default: ${DEFAULT-VALUE}).")
+  Duration poll;
+
+  @Option(
+      names = "--cache-dir",
+      defaultValue = ".gitconf/git-cache",
+      description = "Where remote repositories are cloned (default: ${DEFAULT-VALUE}).")
+  Path cacheDir;
+
+  @Option(
+      names = "--webhook-port",
+      paramLabel = "PORT",
+      description = "Also accept push webhooks (POST /webhook, HMAC-SHA256 signed).")
+  Integer webhookPort;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Serve /health and /metrics (Prometheus) on this port.")
+  Integer metricsPort;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    try (SyncService service = new SyncService()) {
+      Database db = service.own(database.open());
+      SyncSettings settings =
+          SyncSettings.of(repo, branch, poll, cacheDir).withCredentials(credentials());
+      Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
+      out.println("gitconf sync: " + repo + " (" + branch + ") -> " + db.describe());
+      service.metrics(metricsPort, syncer, poll, out);
+      service.webhook(webhookPort, syncer, out);
+      out.flush();
+      syncer.start();
+      service.runUntilStopped();
+    }
+    return ExitCodes.OK;
+  }
+
+  static Optional<CredentialsProvider> credentials() {
+    String user = System.getenv(GIT_USERNAME_VARIABLE);
+    String password = System.getenv(GIT_PASSWORD_VARIABLE);
+    if (password == null || password.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new UsernamePasswordCredentialsProvider(user == null ? "git" : user, password));
+  }
+}

@@ -1,0 +1,140 @@
+package io.gitconf.cli;
+
+import io.gitconf.core.GitconfException;
+import io.gitconf.sync.Database;
+import io.gitconf.sync.MirrorStore;
+import io.gitconf.sync.SyncSettings;
+import io.gitconf.sync.Syncer;
+import io.gitconf.sync.VersionRecord;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Quick start: an embedded PostgreSQL (data in DIR/pg), a demo config repository",
+      "(DIR/demo-repo, made from the template on first run) and the syncer in the foreground.",
+      "Running it again reuses both. Stop with Ctrl-C."
+    })
+final class UpCommand implements Callable<Integer> {
+  static final String BRANCH = "main";
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--dir",
+      defaultValue = ".gitconf",
+      description = "Folder for the database and the demo repository (default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(names = "--once", description = "Mirror what is there, print it, and exit.")
+  boolean once;
+
+  @Option(
+      names = "--poll",
+      defaultValue = "1s",
+      converter = DurationConverter.class,
+      description = "How often to look for new commits (default: ${DEFAULT-VALUE}).")
+  Duration poll;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Serve /health and /metrics on this port.")
+  Integer metricsPort;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    Path repo = dir.resolve("demo-repo");
+    Path data = dir.resolve("pg");
+    boolean created = createDemoRepo(repo);
+    out.println(
+        (created ? "Created the demo config repository " : "Using the config repository ") + repo);
+    out.println("Starting PostgreSQL (embedded, data in " + data + ") ...");
+    out.flush();
+    try (SyncService service = new SyncService()) {
+      Database db = service.own(Database.embedded(data));
+      out.println("PostgreSQL ready: " + db.describe());
+      SyncSettings settings =
+          SyncSettings.of(repo.toString(), BRANCH, poll, dir.resolve("git-cache"));
+      Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
+      int processed = syncer.syncOnce();
+      out.println(processed == 0 ? "Mirror is up to date." : "Mirrored " + processed + " commits.");
+      printActive(out, syncer.store());
+      if (once) {
+        out.flush();
+        return ExitCodes.OK;
+      }
+      service.metrics(metricsPort, syncer, poll, out);
+      out.println();
+      out.println("Try a change:");
+      out.println("  edit " + repo.resolve("environments/dev/risk.yaml"));
+      out.println("  git -C " + repo + " commit -am 'Lower the dev position limit'");
+      out.println("and watch the new version appear here. Ctrl-C stops.");
+      out.flush();
+      syncer.start();
+      service.runUntilStopped();
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void printActive(PrintWriter out, MirrorStore store) {
+    for (String env : store.environments()) {
+      store
+          .activeVersion(env)
+          .ifPresentOrElse(
+              v -> out.println("  " + env + ": " + describe(v)),
+              () -> out.println("  " + env + ": no valid version yet"));
+    }
+  }
+
+  private static String describe(VersionRecord v) {
+    return "version "
+        + v.version()
+        + " active, "
+        + v.itemCount()
+        + " values, commit "
+        + v.commitId().substring(0, 10)
+        + " by "
+        + v.authorName()
+        + ", checksum "
+        + v.checksum().orElse("").substring(0, 8);
+  }
+
+  /** Makes the demo repository from the template unless it exists; true when it was made. */
+  private static boolean createDemoRepo(Path repo) {
+    if (Files.isDirectory(repo.resolve(".git"))) {
+      return false;
+    }
+    try {
+      Files.createDirectories(repo);
+      Templates.copy(Templates.DEFAULT, repo);
+      PersonIdent ident = new PersonIdent("gitconf", "gitconf@localhost");
+      try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch(BRANCH).call()) {
+        git.add().addFilepattern(".").call();
+        git.commit()
+            .setAuthor(ident)
+            .setCommitter(ident)
+            .setMessage("Initial configuration from the " + Templates.DEFAULT + " template")
+            .setSign(false)
+            .call();
+      }
+      return true;
+    } catch (java.io.IOException | GitAPIException e) {
+      throw new GitconfException.Unavailable(
+          "cannot create the demo repository " + repo + ": " + e.getMessage(), e);
+    }
+  }
+}

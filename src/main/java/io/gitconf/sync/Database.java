@@ -1,0 +1,165 @@
+package io.gitconf.sync;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.gitconf.core.GitconfException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The mirror database: a HikariCP pool over PostgreSQL, migrated with Flyway when opened. Either an
+ * external server ({@link #connect}) or an embedded PostgreSQL whose data lives in a folder ({@link
+ * #embedded}), which this object then owns and stops on {@link #close}.
+ *
+ * <p>Thread-safe. The password, if any, is never part of a message.
+ */
+public final class Database implements AutoCloseable {
+  /**
+   * Flyway location of the migrations the build packages from the top-level {@code migrations/}.
+   */
+  public static final String MIGRATIONS = "classpath:gitconf/migrations";
+
+  private final String jdbcUrl;
+  private final Optional<String> password;
+  private final HikariDataSource pool;
+  private final Optional<EmbeddedPostgres> embedded;
+
+  private Database(
+      String jdbcUrl,
+      Optional<String> password,
+      HikariDataSource pool,
+      Optional<EmbeddedPostgres> embedded) {
+    this.jdbcUrl = jdbcUrl;
+    this.password = password;
+    this.pool = pool;
+    this.embedded = embedded;
+  }
+
+  /**
+   * Opens a pool on {@code jdbcUrl} and migrates the schema. {@code password} (from an environment
+   * variable, never argv) is used when the URL does not carry one.
+   */
+  public static Database connect(String jdbcUrl, Optional<String> password) {
+    return open(jdbcUrl, password, Optional.empty());
+  }
+
+  /**
+   * Starts (or restarts) an embedded PostgreSQL whose data lives in {@code dataDirectory}, then
+   * connects as {@link #connect} does. The data survives {@link #close}; the next start reuses it.
+   */
+  public static Database embedded(Path dataDirectory) {
+    EmbeddedPostgres postgres;
+    try {
+      Files.createDirectories(dataDirectory);
+      postgres =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dataDirectory)
+              .setCleanDataDirectory(false)
+              .start();
+    } catch (IOException e) {
+      throw new GitconfException.Unavailable(
+          "cannot start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
+    }
+    try {
+      return open(
+          postgres.getJdbcUrl("postgres", "postgres"), Optional.empty(), Optional.of(postgres));
+    } catch (RuntimeException e) {
+      closeQuietly(postgres);
+      throw e;
+    }
+  }
+
+  private static Database open(
+      String jdbcUrl, Optional<String> password, Optional<EmbeddedPostgres> embedded) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    password.ifPresent(config::setPassword);
+    config.setPoolName("gitconf");
+    config.setMaximumPoolSize(4);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(10_000);
+    HikariDataSource pool;
+    try {
+      // Fails at once when the database cannot be reached; later outages are retried by callers.
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new GitconfException.Unavailable(
+          "cannot connect to the mirror database: " + rootMessage(e), e);
+    }
+    try {
+      migrate(pool);
+      return new Database(jdbcUrl, password, pool, embedded);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /** Applies the mirror's migrations; safe to call on an up-to-date database. */
+  static void migrate(DataSource dataSource) {
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations(MIGRATIONS)
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new GitconfException.Unavailable(
+          "cannot migrate the mirror database: " + rootMessage(e), e);
+    }
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /**
+   * A connection outside the pool, for state that lives as long as a session: the leader's advisory
+   * lock, a {@code LISTEN}. The caller closes it.
+   */
+  public Connection openDedicated() throws SQLException {
+    Properties properties = new Properties();
+    password.ifPresent(p -> properties.setProperty("password", p));
+    return DriverManager.getConnection(jdbcUrl, properties);
+  }
+
+  /** The JDBC URL, for messages (may name a user, never a password given separately). */
+  public String describe() {
+    return embedded.isPresent()
+        ? "embedded PostgreSQL on port " + embedded.get().getPort()
+        : jdbcUrl.replaceAll("password=[^&]*", "password=****");
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    embedded.ifPresent(Database::closeQuietly);
+  }
+
+  private static void closeQuietly(EmbeddedPostgres postgres) {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      // Stopping a server that is already gone is not worth failing a shutdown for.
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+}

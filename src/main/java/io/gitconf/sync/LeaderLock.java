@@ -1,0 +1,95 @@
+package io.gitconf.sync;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leadership among the syncers of one branch: a PostgreSQL session-level advisory lock held on a
+ * dedicated connection outside the pool. The lock lives exactly as long as that session, so a
+ * leader that dies (or whose connection is killed) frees it, and a standby's next {@link
+ * #tryAcquire} takes over.
+ *
+ * <p>Not thread-safe: the syncer thread owns it.
+ */
+final class LeaderLock implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LeaderLock.class);
+
+  private final Database database;
+  private final long key;
+  private Connection connection;
+  private boolean held;
+
+  LeaderLock(Database database, String branch) {
+    this.database = database;
+    // One lock per branch; the prefix keeps it apart from other users of advisory locks.
+    this.key = ((long) "gitconf-sync".hashCode() << 32) | (branch.hashCode() & 0xffffffffL);
+  }
+
+  /**
+   * True when this syncer is the leader: it already held the lock and its session is alive, or it
+   * just took the lock. False when another session holds it or the database is unreachable.
+   */
+  boolean tryAcquire() {
+    if (held && alive()) {
+      return true;
+    }
+    if (held) {
+      log.warn("lost the leader lock: its database session ended");
+      drop();
+    }
+    try {
+      if (connection == null) {
+        connection = database.openDedicated();
+      }
+      try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)");
+          ResultSet rs = executeWith(lock)) {
+        rs.next();
+        held = rs.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      log.warn("cannot reach the database to take the leader lock: {}", e.getMessage());
+      drop();
+    }
+    return held;
+  }
+
+  /** True while this syncer holds the lock and its session is alive. */
+  boolean isHeld() {
+    return held && alive();
+  }
+
+  private ResultSet executeWith(PreparedStatement lock) throws SQLException {
+    lock.setLong(1, key);
+    return lock.executeQuery();
+  }
+
+  private boolean alive() {
+    try {
+      return connection != null && connection.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  private void drop() {
+    held = false;
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // Already broken; the server has freed the lock with the session.
+      }
+      connection = null;
+    }
+  }
+
+  /** Gives up leadership by ending the session that holds the lock. */
+  @Override
+  public void close() {
+    drop();
+  }
+}

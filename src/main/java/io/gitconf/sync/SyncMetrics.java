@@ -1,0 +1,132 @@
+package io.gitconf.sync;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The syncer's health and Prometheus metrics: last mirrored commit, lag behind the branch head
+ * (commits and seconds), versions mirrored, commits rejected, leader or standby.
+ *
+ * <p>Thread-safe: the syncer thread writes, HTTP threads read.
+ */
+public final class SyncMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicLong lagCommits = new AtomicLong();
+  private final AtomicLong lagSeconds = new AtomicLong();
+  private final AtomicLong leader = new AtomicLong();
+  private final AtomicLong lastCommitTime = new AtomicLong();
+  private final AtomicReference<String> lastCommit = new AtomicReference<>("");
+  private final AtomicReference<Gauge> lastCommitInfo = new AtomicReference<>();
+  private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
+  private final Counter versionsMirrored;
+  private final Counter commitsRejected;
+  private final Counter commitsProcessed;
+
+  SyncMetrics() {
+    Gauge.builder("gitconf_sync_lag_commits", lagCommits, AtomicLong::get)
+        .description("Commits on the branch not yet mirrored")
+        .register(registry);
+    Gauge.builder("gitconf_sync_lag_seconds", lagSeconds, AtomicLong::get)
+        .description("Age of the oldest commit not yet mirrored, 0 when up to date")
+        .register(registry);
+    Gauge.builder("gitconf_sync_leader", leader, AtomicLong::get)
+        .description("1 when this syncer holds the leader lock, 0 on standby")
+        .register(registry);
+    Gauge.builder("gitconf_sync_last_commit_timestamp_seconds", lastCommitTime, AtomicLong::get)
+        .description("Commit time of the last processed commit")
+        .register(registry);
+    versionsMirrored =
+        Counter.builder("gitconf_sync_versions_mirrored")
+            .description("Versions activated by this syncer")
+            .register(registry);
+    commitsRejected =
+        Counter.builder("gitconf_sync_commits_rejected")
+            .description("Commits rejected by validation")
+            .register(registry);
+    commitsProcessed =
+        Counter.builder("gitconf_sync_commits_processed")
+            .description("Commits processed (mirrored, unchanged or rejected)")
+            .register(registry);
+  }
+
+  void processed(CommitOutcome outcome) {
+    if (outcome.kind() != CommitOutcome.Kind.ALREADY_DONE) {
+      commitsProcessed.increment();
+      versionsMirrored.increment(outcome.activated());
+      if (outcome.kind() == CommitOutcome.Kind.REJECTED) {
+        commitsRejected.increment();
+      }
+    }
+    position(outcome.commit().id(), outcome.commit().time());
+  }
+
+  void position(String commitId, Instant commitTime) {
+    lastSuccess.set(Instant.now());
+    lastCommitTime.set(commitTime.getEpochSecond());
+    if (!commitId.equals(lastCommit.getAndSet(commitId))) {
+      Gauge previous =
+          lastCommitInfo.getAndSet(
+              Gauge.builder("gitconf_sync_last_commit", () -> 1)
+                  .description("The last processed commit, as a label")
+                  .tag("commit", commitId)
+                  .register(registry));
+      if (previous != null) {
+        registry.remove(previous);
+      }
+    }
+  }
+
+  void lag(long commits, long seconds) {
+    lagCommits.set(commits);
+    lagSeconds.set(seconds);
+  }
+
+  void leader(boolean isLeader) {
+    leader.set(isLeader ? 1 : 0);
+  }
+
+  public boolean isLeader() {
+    return leader.get() == 1;
+  }
+
+  public Optional<String> lastCommit() {
+    return Optional.of(lastCommit.get()).filter(s -> !s.isEmpty());
+  }
+
+  public long lagCommits() {
+    return lagCommits.get();
+  }
+
+  public long lagSeconds() {
+    return lagSeconds.get();
+  }
+
+  public long versionsMirrored() {
+    return (long) versionsMirrored.count();
+  }
+
+  public long commitsRejected() {
+    return (long) commitsRejected.count();
+  }
+
+  /** When the syncer last reached the database and the branch successfully, if ever. */
+  public Optional<Instant> lastSuccess() {
+    return Optional.ofNullable(lastSuccess.get());
+  }
+
+  void reachable() {
+    lastSuccess.set(Instant.now());
+  }
+
+  /** The metrics in the Prometheus text format. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,283 @@
+package io.gitconf.sync;
+
+import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.GitconfException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The syncer: follows a branch and mirrors each new commit, oldest first, into the database.
+ *
+ * <p>Several syncers may run against one database; the one holding the {@link LeaderLock} works,
+ * the others poll the lock and take over when it frees. A commit whose transaction fails (database
+ * down, connection killed) is retried with exponential backoff; since each commit is one
+ * transaction recorded in {@code sync_commits}, a retry or a restart never mirrors it twice, and a
+ * restart resumes after the last processed commit. A rewritten branch is recorded ({@link
+ * MirrorStore#recordForcePush}) and its new head adopted without mirroring it.
+ *
+ * <p>Thread-safe: {@link #start} runs the loop on its own thread; {@link #trigger} and {@link
+ * #close} may be called from any thread.
+ */
+public final class Syncer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Syncer.class);
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+
+  private final SyncSettings settings;
+  private final MirrorStore store;
+  private final GitFollower follower;
+  private final LeaderLock lock;
+  private final SyncListener listener;
+  private final SyncMetrics metrics = new SyncMetrics();
+  private final BlockingQueue<Object> wakeUps = new LinkedBlockingQueue<>();
+  private volatile boolean closed;
+  private boolean released;
+  private Thread thread;
+
+  public Syncer(Database database, SyncSettings settings, SyncListener listener) {
+    this.settings = settings;
+    this.store = new MirrorStore(database.dataSource());
+    this.follower =
+        GitFollower.open(
+            settings.source(), settings.branch(), settings.cacheDir(), settings.credentials());
+    this.lock = new LeaderLock(database, settings.branch());
+    this.listener = listener;
+  }
+
+  public SyncMetrics metrics() {
+    return metrics;
+  }
+
+  public MirrorStore store() {
+    return store;
+  }
+
+  /** Starts following the branch on a background thread, until {@link #close}. */
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    thread = new Thread(this::loop, "gitconf-syncer-" + settings.branch());
+    thread.start();
+  }
+
+  /** Asks the loop to fetch now instead of at the next poll (e.g. from a webhook). */
+  public void trigger() {
+    wakeUps.offer(Boolean.TRUE);
+  }
+
+  /**
+   * Processes what the branch holds now, on the caller's thread, and returns the number of commits
+   * processed. Needs the leader lock.
+   *
+   * @throws GitconfException.Unavailable if another syncer leads, or Git or the database fail
+   */
+  public int syncOnce() {
+    if (!becomeLeader()) {
+      throw new GitconfException.Unavailable(
+          "another syncer holds the leader lock for branch " + settings.branch());
+    }
+    return catchUp();
+  }
+
+  private void loop() {
+    Duration backoff = FIRST_BACKOFF;
+    log.info("following {} every {}s", follower.describe(), settings.poll().toMillis() / 1000.0);
+    while (!closed) {
+      Duration wait = settings.poll();
+      try {
+        if (becomeLeader()) {
+          catchUp();
+        }
+        backoff = FIRST_BACKOFF;
+      } catch (GitconfException.Unavailable e) {
+        log.warn("{}; retrying in {} ms", e.getMessage(), backoff.toMillis());
+        wait = backoff;
+        backoff = next(backoff);
+      } catch (Stopped e) {
+        break;
+      } catch (RuntimeException e) {
+        log.error("unexpected failure; retrying in {} ms", backoff.toMillis(), e);
+        wait = backoff;
+        backoff = next(backoff);
+      }
+      pause(wait);
+    }
+  }
+
+  private boolean becomeLeader() {
+    boolean wasLeader = metrics.isLeader();
+    boolean leader = lock.tryAcquire();
+    metrics.leader(leader);
+    if (leader != wasLeader) {
+      log.info(
+          leader ? "leader: mirroring {}" : "standby: another syncer leads {}",
+          follower.describe());
+      listener.roleChanged(leader);
+    }
+    return leader;
+  }
+
+  /** Mirrors every commit between the last processed one and the head. */
+  private int catchUp() {
+    RevCommit head = follower.refresh();
+    Optional<String> last = store.lastCommit(settings.branch());
+    metrics.reachable();
+    GitFollower.Plan plan = follower.plan(last, head);
+    if (plan instanceof GitFollower.Plan.Rewritten rewritten) {
+      recordForcePush(rewritten);
+      return 0;
+    }
+    if (!(plan instanceof GitFollower.Plan.Forward forward)) {
+      metrics.lag(0, 0);
+      last.ifPresent(id -> metrics.position(id, Instant.ofEpochSecond(head.getCommitTime())));
+      return 0;
+    }
+    List<RevCommit> commits = forward.commits();
+    Instant started = Instant.now();
+    Instant lastReport = started;
+    if (commits.size() > 1) {
+      log.info("{} new commits on {}", commits.size(), follower.describe());
+    }
+    for (int i = 0; i < commits.size(); i++) {
+      if (!lock.isHeld()) {
+        throw new GitconfException.Unavailable(
+            "lost the leader lock after " + i + " of " + commits.size() + " commits");
+      }
+      RevCommit commit = commits.get(i);
+      metrics.lag(
+          commits.size() - i, Math.max(0, Instant.now().getEpochSecond() - commit.getCommitTime()));
+      CommitOutcome outcome = mirrorWithRetry(commit);
+      metrics.processed(outcome);
+      listener.commitProcessed(outcome);
+      Instant now = Instant.now();
+      if (commits.size() > 1
+          && (i + 1 == commits.size()
+              || Duration.between(lastReport, now).compareTo(PROGRESS_EVERY) >= 0)) {
+        double seconds = Math.max(0.001, Duration.between(started, now).toNanos() / 1e9);
+        double rate = (i + 1) / seconds;
+        log.info(
+            "mirrored {}/{} commits ({} commits/s)",
+            i + 1,
+            commits.size(),
+            String.format("%.1f", rate));
+        listener.progress(i + 1, commits.size(), rate);
+        lastReport = now;
+      }
+    }
+    metrics.lag(0, 0);
+    return commits.size();
+  }
+
+  private void recordForcePush(GitFollower.Plan.Rewritten rewritten) {
+    String newHead = rewritten.newHead().name();
+    log.warn(
+        "branch {} was rewritten: last mirrored {} is not in its history (new head {}, merge base"
+            + " {}); recorded, not mirrored; active versions stay until the next commit",
+        settings.branch(),
+        rewritten.oldHead(),
+        newHead,
+        rewritten.mergeBase().orElse("none"));
+    store.recordForcePush(
+        settings.branch(),
+        rewritten.oldHead(),
+        newHead,
+        "force push: "
+            + rewritten.oldHead()
+            + " is not an ancestor of "
+            + newHead
+            + rewritten.mergeBase().map(b -> "; merge base " + b).orElse("; no common history"));
+    metrics.position(newHead, Instant.ofEpochSecond(rewritten.newHead().getCommitTime()));
+    listener.forcePush(rewritten.oldHead(), newHead, rewritten.mergeBase());
+  }
+
+  /**
+   * Mirrors one commit, retrying with backoff while the database is unavailable. Stops (without
+   * mirroring) if this syncer stops leading or is closed.
+   */
+  private CommitOutcome mirrorWithRetry(RevCommit commit) {
+    CommitInfo info = CommitInfo.of(commit);
+    ConfigRepository repository = follower.load(commit);
+    Duration backoff = FIRST_BACKOFF;
+    while (true) {
+      if (closed) {
+        throw new Stopped();
+      }
+      try {
+        return store.mirror(settings.branch(), info, repository);
+      } catch (GitconfException.Unavailable e) {
+        log.warn(
+            "commit {} not mirrored ({}); retrying in {} ms",
+            info.shortId(),
+            e.getMessage(),
+            backoff.toMillis());
+        pause(backoff);
+        backoff = next(backoff);
+        if (!lock.isHeld() && !becomeLeader()) {
+          throw new GitconfException.Unavailable(
+              "lost the leader lock while mirroring " + info.shortId());
+        }
+      }
+    }
+  }
+
+  private static Duration next(Duration backoff) {
+    Duration doubled = backoff.multipliedBy(2);
+    return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+  }
+
+  private void pause(Duration wait) {
+    try {
+      wakeUps.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      wakeUps.clear();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+
+  /**
+   * Stops the loop (after the commit in progress), gives up leadership and closes the repository.
+   */
+  @Override
+  public void close() {
+    Thread running;
+    synchronized (this) {
+      if (released) {
+        return;
+      }
+      released = true;
+      closed = true;
+      running = thread;
+    }
+    wakeUps.offer(Boolean.TRUE);
+    if (running != null && running != Thread.currentThread()) {
+      try {
+        running.join(Duration.ofSeconds(30).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    lock.close();
+    metrics.leader(false);
+    follower.close();
+  }
+
+  /** Thrown inside the loop when {@link #close} was called. */
+  private static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super("stopped", null, false, false);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.gitconf.sync;
+
+import static io.gitconf.testing.TestGitRepo.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gitconf.cli.Main;
+import io.gitconf.testing.TestDatabase;
+import io.gitconf.testing.TestGitRepo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The sync-related commands, driven through picocli as a user would. */
+class CommandLineTest {
+  @TempDir Path dir;
+
+  record Result(int exitCode, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void upOnceMirrorsTheDemoRepositoryAndReusesItsDataOnTheNextRun() {
+    Path home = dir.resolve(".gitconf");
+    // The demo repository exists already (as after a first run), so no template is needed.
+    try (TestGitRepo repo = TestGitRepo.withFirstCommit(home.resolve("demo-repo"))) {
+      Result first = run("up", "--dir", home.toString(), "--once");
+
+      assertThat(first.exitCode()).as(first.err()).isZero();
+      assertThat(first.out())
+          .contains("Using the config repository " + home.resolve("demo-repo"))
+          .contains("Alice Trader \"Initial configuration\": dev version 1 active (checksum ")
+          .contains("Mirrored 1 commits.")
+          .containsPattern(
+              "  prod: version 1 active, 3 values, commit [0-9a-f]{10} by Alice Trader");
+
+      repo.file("environments/dev/app.yaml", "limits:\n  max: 7\n").commit(BOB, "Lower dev");
+      Result second = run("up", "--dir", home.toString(), "--once");
+
+      assertThat(second.exitCode()).as(second.err()).isZero();
+      assertThat(second.out())
+          .contains("Bob Risk \"Lower dev\": dev version 2 active")
+          .contains("1 changed path)")
+          .contains("Mirrored 1 commits.")
+          .contains("  dev: version 2 active");
+    }
+  }
+
+  @Test
+  void historyAndStatusReadTheMirror() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create();
+        TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
+      RevCommit bad =
+          repo.file("environments/prod/app.yaml", "limits:\n  max: 5000\n").commit(BOB, "Too much");
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 900\n").commit(BOB, "Fix\n\nbody");
+      try (Database db = Database.connect(testDb.jdbcUrl(), Optional.empty());
+          Syncer syncer =
+              new Syncer(
+                  db,
+                  SyncSettings.of(repo.root().toString(), "main", Duration.ofSeconds(1), dir),
+                  SyncListener.NONE)) {
+        syncer.syncOnce();
+      }
+
+      Result history = run("history", "--db", testDb.jdbcUrl(), "--env", "prod");
+      assertThat(history.exitCode()).as(history.err()).isZero();
+      assertThat(history.out().lines())
+          .hasSize(5)
+          .element(0)
+          .asString()
+          .startsWith("VERSION STATUS     COMMIT");
+      assertThat(history.out())
+          .containsPattern(
+              "3 +active +[0-9a-f]{10} 2026-01-05T09:03:00Z +Bob Risk <bob@example.com> +Fix\n")
+          .containsPattern("2 +rejected +" + bad.name().substring(0, 10))
+          .contains(
+              "        environments/prod/app.yaml:2: app.limits.max: must be <= 1000 (maximum)");
+
+      Result path =
+          run("history", "--db", testDb.jdbcUrl(), "--env", "prod", "--path", "app.limits.max");
+      assertThat(path.out())
+          .containsPattern("1 +create +500 +[0-9a-f]{10} 2026-01-05T09:01:00Z +Alice Trader")
+          .containsPattern("3 +update +900 ");
+
+      Result status = run("status", "--db", testDb.jdbcUrl());
+      assertThat(status.exitCode()).as(status.err()).isZero();
+      assertThat(status.out())
+          .containsPattern("dev +version 1 ")
+          .containsPattern("prod +version 3 ")
+          .contains("branch main: last synced commit ")
+          .contains("Rejected commits (newest first):")
+          .contains(
+              bad.name().substring(0, 10) + " Bob Risk <bob@example.com> \"Too much\": 1 error");
+
+      Result json = run("status", "--db", testDb.jdbcUrl(), "--output", "json");
+      assertThat(json.out()).contains("\"prod\" : {").contains("\"version\" : 3");
+    }
+  }
+
+  @Test
+  void unknownEnvironmentAndMissingDatabaseAreUsageErrors() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create()) {
+      Result unknown = run("history", "--db", testDb.jdbcUrl(), "--env", "nope");
+      assertThat(unknown.exitCode()).isEqualTo(2);
+      assertThat(unknown.err()).contains("no environment 'nope' in the mirror");
+    }
+    Result unreachable =
+        run("status", "--db", "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2");
+    assertThat(unreachable.exitCode()).isEqualTo(3);
+    assertThat(unreachable.err()).startsWith("gitconf: cannot connect to the mirror database");
+  }
+}

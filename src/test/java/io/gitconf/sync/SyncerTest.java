@@ -1,0 +1,319 @@
+package io.gitconf.sync;
+
+import static io.gitconf.testing.TestGitRepo.ALICE;
+import static io.gitconf.testing.TestGitRepo.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.gitconf.core.ConfigPath;
+import io.gitconf.testing.TestDatabase;
+import io.gitconf.testing.TestGitRepo;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncerTest {
+  @TempDir Path dir;
+  TestDatabase testDb;
+  Database database;
+  TestGitRepo repo;
+  final List<AutoCloseable> toClose = new CopyOnWriteArrayList<>();
+  final List<CommitOutcome> outcomes = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    testDb = TestDatabase.create();
+    database = Database.connect(testDb.jdbcUrl(), Optional.empty());
+    repo = TestGitRepo.withFirstCommit(dir.resolve("repo"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+    repo.close();
+    database.close();
+    testDb.close();
+  }
+
+  Syncer syncer(String source) {
+    Syncer syncer =
+        new Syncer(
+            database,
+            SyncSettings.of(source, "main", Duration.ofMillis(200), dir.resolve("cache")),
+            new SyncListener() {
+              @Override
+              public void commitProcessed(CommitOutcome outcome) {
+                outcomes.add(outcome);
+              }
+            });
+    toClose.add(0, syncer);
+    return syncer;
+  }
+
+  Syncer syncer() {
+    return syncer(repo.root().toString());
+  }
+
+  @Test
+  void mirrorsEveryCommitOldestFirstAndRejectsTheInvalidOne() {
+    RevCommit bad = repo.file("base/app.yaml", "limits: {max: -5}\n").commit(BOB, "Break it");
+    RevCommit fix = repo.file("base/app.yaml", "limits: {max: 5}\n").commit(BOB, "Fix it");
+
+    assertThat(syncer().syncOnce()).isEqualTo(3);
+
+    assertThat(outcomes)
+        .extracting(o -> o.commit().subject(), CommitOutcome::kind)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "Initial configuration", CommitOutcome.Kind.MIRRORED),
+            org.assertj.core.groups.Tuple.tuple("Break it", CommitOutcome.Kind.REJECTED),
+            org.assertj.core.groups.Tuple.tuple("Fix it", CommitOutcome.Kind.MIRRORED));
+    MirrorStore store = new MirrorStore(database.dataSource());
+    assertThat(store.activeVersion("dev").orElseThrow().commitId()).isEqualTo(fix.name());
+    assertThat(store.history("dev"))
+        .extracting(VersionRecord::version, VersionRecord::status, VersionRecord::commitId)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(3, VersionStatus.ACTIVE, fix.name()),
+            org.assertj.core.groups.Tuple.tuple(2, VersionStatus.REJECTED, bad.name()),
+            org.assertj.core.groups.Tuple.tuple(
+                1, VersionStatus.SUPERSEDED, bad.getParent(0).name()));
+    assertThat(store.lastCommit("main")).contains(fix.name());
+  }
+
+  @Test
+  void runningAgainOverTheSameHistoryChangesNothing() throws Exception {
+    repo.file("environments/prod/app.yaml", "limits:\n  max: 600\n").commit(BOB, "Raise");
+    syncOnceAndStop(syncer());
+    String before = tableCounts();
+
+    // A second syncer with no memory of the first, over the same history.
+    assertThat(syncOnceAndStop(syncer())).isZero();
+    // Even told to start from scratch, every commit is found already done.
+    try (Connection conn = testDb.connect();
+        Statement s = conn.createStatement()) {
+      s.execute("DELETE FROM sync_state");
+    }
+    outcomes.clear();
+    assertThat(syncer().syncOnce()).isEqualTo(2);
+    assertThat(outcomes)
+        .extracting(CommitOutcome::kind)
+        .containsOnly(CommitOutcome.Kind.ALREADY_DONE);
+    assertThat(tableCounts()).isEqualTo(before);
+  }
+
+  @Test
+  void restartResumesAfterTheLastMirroredCommit() {
+    Syncer first = syncer();
+    first.syncOnce();
+    first.close();
+    RevCommit later =
+        repo.file("environments/prod/app.yaml", "limits:\n  max: 650\n").commit(BOB, "Later");
+    outcomes.clear();
+
+    assertThat(syncer().syncOnce()).isEqualTo(1);
+
+    assertThat(outcomes)
+        .singleElement()
+        .satisfies(o -> assertThat(o.commit().id()).isEqualTo(later.name()));
+    assertThat(new MirrorStore(database.dataSource()).activeVersion("prod").orElseThrow().version())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void forcePushIsRecordedAndNotMirroredUntilANewCommitArrives() throws Exception {
+    RevCommit first = repo.git().log().call().iterator().next();
+    RevCommit second =
+        repo.file("environments/prod/app.yaml", "limits:\n  max: 600\n").commit(BOB, "Raise");
+    Syncer syncer = syncer();
+    syncer.syncOnce();
+    MirrorStore store = syncer.store();
+
+    repo.resetHard(first);
+    RevCommit rewritten =
+        repo.file("environments/prod/app.yaml", "limits:\n  max: 10\n").commit(ALICE, "Rewrite");
+    assertThat(syncer.syncOnce()).isZero();
+
+    MirrorStatus.ForcePush event = store.status(5).forcePushes().get(0);
+    assertThat(event.oldHead()).isEqualTo(second.name());
+    assertThat(event.newHead()).isEqualTo(rewritten.name());
+    assertThat(event.detail()).contains("merge base " + first.name());
+    assertThat(store.activeVersion("prod").orElseThrow().commitId()).isEqualTo(second.name());
+    assertThat(store.isRecorded(rewritten.name())).isFalse();
+
+    RevCommit next =
+        repo.file("environments/prod/app.yaml", "limits:\n  max: 20\n").commit(ALICE, "Next");
+    assertThat(syncer.syncOnce()).isEqualTo(1);
+    assertThat(store.activeVersion("prod").orElseThrow().commitId()).isEqualTo(next.name());
+    assertThat(store.activeSnapshot("prod").orElseThrow().get(ConfigPath.parse("app.limits.max")))
+        .contains(IntNode.valueOf(20));
+    assertThat(store.status(5).forcePushes()).hasSize(1);
+  }
+
+  @Test
+  void followsARemoteByFetching() throws Exception {
+    Syncer syncer = syncer(repo.root().toUri().toString());
+    syncer.start();
+    awaitTrue(() -> syncer.metrics().lastCommit().isPresent());
+    RevCommit change =
+        repo.file("environments/prod/app.yaml", "limits:\n  max: 321\n")
+            .commit(BOB, "Remote change");
+    syncer.trigger();
+
+    awaitTrue(() -> syncer.metrics().lastCommit().equals(Optional.of(change.name())));
+    assertThat(syncer.store().activeVersion("prod").orElseThrow().commitId())
+        .isEqualTo(change.name());
+    assertThat(syncer.metrics().scrape()).contains("gitconf_sync_leader 1.0");
+  }
+
+  @Test
+  void killedConnectionMidCommitLeavesNoPartialVersionAndIsRetried() throws Exception {
+    // A trigger makes the mirror transaction wait inside its audit insert while the flag is up,
+    // so the test can kill that session mid-commit.
+    try (Connection conn = testDb.connect();
+        Statement s = conn.createStatement()) {
+      s.execute("CREATE TABLE test_hold (held boolean)");
+      s.execute("INSERT INTO test_hold VALUES (true)");
+      s.execute(
+          "CREATE FUNCTION test_hold_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+              + " WHILE EXISTS (SELECT 1 FROM test_hold WHERE held) LOOP PERFORM pg_sleep(0.05);"
+              + " END LOOP; RETURN NEW; END $$");
+      s.execute(
+          "CREATE TRIGGER test_hold_audit BEFORE INSERT ON config_audit"
+              + " FOR EACH STATEMENT EXECUTE FUNCTION test_hold_audit()");
+    }
+    Syncer syncer = syncer();
+    syncer.start();
+    awaitTrue(
+        () ->
+            query(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'")
+                > 0);
+
+    long killed =
+        query(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND wait_event = 'PgSleep'");
+    assertThat(killed).isEqualTo(1);
+    assertThat(query("SELECT count(*) FROM config_versions")).isZero();
+    assertThat(query("SELECT count(*) FROM sync_commits")).isZero();
+    execute("UPDATE test_hold SET held = false");
+
+    awaitTrue(() -> query("SELECT count(*) FROM sync_commits") == 1);
+    assertThat(query("SELECT count(*) FROM config_versions")).isEqualTo(2);
+    assertThat(query("SELECT count(*) FROM config_versions WHERE status = 'active'")).isEqualTo(2);
+    MirrorStore store = syncer.store();
+    // The rebuilt snapshot matches the checksum: the retried write is whole.
+    assertThat(store.activeSnapshot("prod").orElseThrow().get(ConfigPath.parse("app.limits.max")))
+        .contains(IntNode.valueOf(500));
+    assertThat(store.audit("prod")).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void standbyTakesOverWhenTheLeaderDies() throws Exception {
+    Syncer leader = syncer();
+    leader.start();
+    awaitTrue(() -> leader.metrics().isLeader() && leader.metrics().lastCommit().isPresent());
+    Syncer standby = syncer();
+    standby.start();
+    assertThat(standby.metrics().isLeader()).isFalse();
+
+    leader.close(); // as if its process died: the lock session ends
+    RevCommit change =
+        repo.file("environments/prod/app.yaml", "limits:\n  max: 777\n")
+            .commit(BOB, "After failover");
+
+    awaitTrue(() -> standby.metrics().isLeader());
+    awaitTrue(() -> standby.metrics().lastCommit().equals(Optional.of(change.name())));
+    assertThat(standby.store().activeVersion("prod").orElseThrow().commitId())
+        .isEqualTo(change.name());
+    assertThat(query("SELECT count(*) FROM sync_commits")).isEqualTo(2);
+  }
+
+  @Test
+  void leaderWhoseLockSessionIsKilledStepsDownOrReacquires() throws Exception {
+    Syncer leader = syncer();
+    leader.start();
+    awaitTrue(() -> leader.metrics().isLeader());
+    Syncer standby = syncer();
+    standby.start();
+
+    // Kill every session holding an advisory lock: the leader's lock connection.
+    execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+
+    RevCommit change =
+        repo.file("environments/prod/app.yaml", "limits:\n  max: 778\n").commit(BOB, "After kill");
+    leader.trigger();
+    standby.trigger();
+    awaitTrue(
+        () ->
+            query("SELECT count(*) FROM sync_commits WHERE commit_id = '" + change.name() + "'")
+                == 1);
+    awaitTrue(() -> leader.metrics().isLeader() ^ standby.metrics().isLeader());
+  }
+
+  private static int syncOnceAndStop(Syncer syncer) {
+    try (syncer) {
+      return syncer.syncOnce();
+    }
+  }
+
+  private long query(String sql) {
+    try (Connection conn = testDb.connect();
+        Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection conn = testDb.connect();
+        Statement s = conn.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private String tableCounts() {
+    StringBuilder text = new StringBuilder();
+    for (String table :
+        List.of(
+            "environments",
+            "sync_commits",
+            "config_versions",
+            "config_items",
+            "config_audit",
+            "sync_events")) {
+      text.append(table).append('=').append(query("SELECT count(*) FROM " + table)).append(' ');
+    }
+    return text.toString();
+  }
+
+  /** Polls a condition for up to 30 seconds. */
+  static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 30 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+}
