@@ -7,6 +7,8 @@ import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
+import io.gitconf.sync.Database;
+import io.gitconf.sync.MirrorStore;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,6 +33,15 @@ final class GetCommand implements Callable<Integer> {
       description = "Configuration path, e.g. risk.parameters.maxPositionSizeUsd")
   String path;
 
+  @Mixin DatabaseOptions database;
+
+  @Option(
+      names = "--version",
+      paramLabel = "N",
+      description =
+          "Read version N of the environment from the mirror (--db or --embedded-postgres).")
+  Integer version;
+
   @Option(
       names = "--reveal",
       description =
@@ -46,16 +57,28 @@ final class GetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ConfigPath configPath = ConfigPath.parse(path);
-    ConfigRepository repository = repo.load();
-    ConfigSnapshot snapshot = env.snapshot(repository, spec.commandLine().getErr());
-    JsonNode value =
-        reveal
-            ? Values.reveal(repository, snapshot, configPath, require(snapshot, configPath))
-            : Values.display(repository, configPath, require(snapshot, configPath));
+    JsonNode value;
+    String environment;
+    if (database.target != null || version != null) {
+      ConfigSnapshot snapshot = fromMirror();
+      environment = snapshot.environment();
+      value = Values.fromMirror(snapshot, configPath, require(snapshot, configPath), reveal);
+    } else {
+      ConfigRepository repository = repo.load();
+      ConfigSnapshot snapshot = env.snapshot(repository, spec.commandLine().getErr());
+      environment = snapshot.environment();
+      value =
+          reveal
+              ? Values.reveal(repository, snapshot, configPath, require(snapshot, configPath))
+              : Values.display(repository, configPath, require(snapshot, configPath));
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (output == OutputFormat.JSON) {
       ObjectNode result = Json.MAPPER.createObjectNode();
-      result.put("environment", snapshot.environment());
+      result.put("environment", environment);
+      if (version != null) {
+        result.put("version", version);
+      }
       result.put("path", configPath.toString());
       result.set("value", value);
       out.println(Json.pretty(result));
@@ -64,6 +87,22 @@ final class GetCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The active version of the environment, or version N, as the mirror stores it. */
+  private ConfigSnapshot fromMirror() {
+    try (Database db = database.open()) {
+      MirrorStore store = new MirrorStore(db.dataSource());
+      if (version != null) {
+        return store.snapshot(env.environment, version);
+      }
+      return store
+          .activeSnapshot(env.environment)
+          .orElseThrow(
+              () ->
+                  new GitconfException.BadRequest(
+                      "environment " + env.environment + " has no active version in the mirror"));
+    }
   }
 
   static JsonNode require(ConfigSnapshot snapshot, ConfigPath path) {

@@ -56,6 +56,31 @@ final class Values {
         SecretCipher.of(Keys.fromEnvironment()).decrypt(path, scope, value.asText()).reveal());
   }
 
+  /**
+   * A value read from the mirror, which keeps no provenance: ciphertext is masked, or with {@code
+   * reveal} decrypted under the scope the value itself names (the mirror only ever holds values
+   * that passed the scope check when their commit was mirrored).
+   */
+  static JsonNode fromMirror(
+      ConfigSnapshot snapshot, ConfigPath path, JsonNode value, boolean reveal) {
+    if (value instanceof ObjectNode map) {
+      ObjectNode copy = map.deepCopy();
+      copy.fields()
+          .forEachRemaining(
+              f -> f.setValue(fromMirror(snapshot, path.child(f.getKey()), f.getValue(), false)));
+      return copy;
+    }
+    if (!SecretMask.isCiphertext(value)) {
+      return value;
+    }
+    if (!reveal) {
+      return SecretMask.MASKED;
+    }
+    String scope = EncryptedValue.parse(value.asText()).scope();
+    return TextNode.valueOf(
+        SecretCipher.of(Keys.fromEnvironment()).decrypt(path, scope, value.asText()).reveal());
+  }
+
   static String text(JsonNode value) {
     if (value.isContainerNode()) {
       return Json.yaml(value).stripTrailing();

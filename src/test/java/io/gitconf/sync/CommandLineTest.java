@@ -107,6 +107,27 @@ class CommandLineTest {
 
       Result json = run("status", "--db", testDb.jdbcUrl(), "--output", "json");
       assertThat(json.out()).contains("\"prod\" : {").contains("\"version\" : 3");
+
+      // get reads any version from the mirror, the active one by default; a rejected one has no
+      // values.
+      assertThat(
+              run(
+                      "get",
+                      "app.limits.max",
+                      "--env",
+                      "prod",
+                      "--db",
+                      testDb.jdbcUrl(),
+                      "--version",
+                      "1")
+                  .out())
+          .isEqualTo("500\n");
+      assertThat(run("get", "app.limits.max", "--env", "prod", "--db", testDb.jdbcUrl()).out())
+          .isEqualTo("900\n");
+      Result rejected =
+          run("get", "app.limits.max", "--env", "prod", "--db", testDb.jdbcUrl(), "--version", "2");
+      assertThat(rejected.exitCode()).isEqualTo(2);
+      assertThat(rejected.err()).contains("version 2 of environment 'prod' was rejected");
     }
   }
 
