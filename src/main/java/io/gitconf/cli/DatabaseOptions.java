@@ -4,7 +4,6 @@ import io.gitconf.core.GitconfException;
 import io.gitconf.sync.Database;
 import java.nio.file.Path;
 import java.util.Optional;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,31 +15,34 @@ final class DatabaseOptions {
   static final String URL_VARIABLE = "GITCONF_DB_URL";
   static final String PASSWORD_VARIABLE = "GITCONF_DB_PASSWORD";
 
-  @ArgGroup(exclusive = true)
-  Target target;
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC_URL",
+      description =
+          "Mirror database, e.g. jdbc:postgresql://db:5432/gitconf?user=gitconf (default:"
+              + " $GITCONF_DB_URL; password from $GITCONF_DB_PASSWORD).")
+  String jdbcUrl;
 
-  static final class Target {
-    @Option(
-        names = "--db",
-        paramLabel = "JDBC_URL",
-        description =
-            "Mirror database, e.g. jdbc:postgresql://db:5432/gitconf?user=gitconf (default:"
-                + " $GITCONF_DB_URL; password from $GITCONF_DB_PASSWORD).")
-    String jdbcUrl;
+  @Option(
+      names = "--embedded-postgres",
+      paramLabel = "DIR",
+      description = "Run an embedded PostgreSQL with its data in DIR (kept between runs).")
+  Path embedded;
 
-    @Option(
-        names = "--embedded-postgres",
-        paramLabel = "DIR",
-        description = "Run an embedded PostgreSQL with its data in DIR (kept between runs).")
-    Path embedded;
+  /** True when the command line names a database (the environment variable does not count). */
+  boolean given() {
+    return jdbcUrl != null || embedded != null;
   }
 
   /** Opens (and migrates) the database asked for. */
   Database open() {
-    if (target != null && target.embedded != null) {
-      return Database.embedded(target.embedded);
+    if (jdbcUrl != null && embedded != null) {
+      throw new GitconfException.BadRequest("--db and --embedded-postgres cannot be used together");
     }
-    String url = target != null ? target.jdbcUrl : System.getenv(URL_VARIABLE);
+    if (embedded != null) {
+      return Database.embedded(embedded);
+    }
+    String url = jdbcUrl != null ? jdbcUrl : System.getenv(URL_VARIABLE);
     if (url == null || url.isBlank()) {
       throw new GitconfException.BadRequest(
           "a database is required: --db JDBC_URL, --embedded-postgres DIR, or $" + URL_VARIABLE);

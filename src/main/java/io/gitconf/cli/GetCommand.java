@@ -59,7 +59,7 @@ final class GetCommand implements Callable<Integer> {
     ConfigPath configPath = ConfigPath.parse(path);
     JsonNode value;
     String environment;
-    if (database.target != null || version != null) {
+    if (database.given() || version != null) {
       ConfigSnapshot snapshot = fromMirror();
       environment = snapshot.environment();
       value = Values.fromMirror(snapshot, configPath, require(snapshot, configPath), reveal);
