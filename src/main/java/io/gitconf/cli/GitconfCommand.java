@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       SyncCommand.class,
       HistoryCommand.class,
       StatusCommand.class,
+      VerifyCommand.class,
       TemplateCommand.class,
       HooksCommand.class,
       CompletionCommand.class,

@@ -1,0 +1,69 @@
+package io.gitconf.cli;
+
+import io.gitconf.sync.Database;
+import io.gitconf.sync.IntegrityCheck;
+import io.gitconf.sync.MirrorStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.lib.Repository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check the mirror's integrity: every version's items against its checksum, every environment's audit",
+      "hash chain, and (with --repo) every active version against what its commit resolves to in Git.",
+      "Lists every discrepancy and exits 1 if there is one."
+    })
+final class VerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DatabaseOptions database;
+
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR",
+      description = "Config repository to compare active versions with.")
+  Path repo;
+
+  @Option(
+      names = "--output",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Override
+  public Integer call() {
+    IntegrityCheck.Report report;
+    try (Database db = database.open();
+        Repository git = repo == null ? null : RepoOptions.openGit(repo)) {
+      report = IntegrityCheck.run(new MirrorStore(db.dataSource()), Optional.ofNullable(git));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (output == OutputFormat.JSON) {
+      var json = io.gitconf.core.Json.MAPPER.valueToTree(report);
+      ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("ok", report.ok());
+      out.println(io.gitconf.core.Json.pretty(json));
+    } else {
+      report.discrepancies().forEach(out::println);
+      out.println(
+          (report.ok() ? "ok: " : report.discrepancies().size() + " discrepancies; ")
+              + report.versions()
+              + " versions, "
+              + report.auditRows()
+              + " audit rows"
+              + (repo == null
+                  ? ""
+                  : ", " + report.gitComparisons() + " active versions compared with Git")
+              + " verified");
+    }
+    out.flush();
+    return report.ok() ? ExitCodes.OK : ExitCodes.INVALID;
+  }
+}
