@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
       HistoryCommand.class,
       StatusCommand.class,
       VerifyCommand.class,
+      RebuildCommand.class,
       TemplateCommand.class,
       HooksCommand.class,
       CompletionCommand.class,

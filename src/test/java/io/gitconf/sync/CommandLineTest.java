@@ -132,6 +132,43 @@ class CommandLineTest {
   }
 
   @Test
+  void rebuildMirrorsTheWholeHistoryIntoAnEmptyDatabaseAndVerifyAgreesWithGit() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create();
+        TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 5000\n").commit(BOB, "Too much");
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 900\n").commit(BOB, "Fix");
+      Result rebuilt = run("rebuild", "--repo", repo.root().toString(), "--db", testDb.jdbcUrl());
+      assertThat(rebuilt.exitCode()).as(rebuilt.err()).isZero();
+      assertThat(rebuilt.out())
+          .contains("REJECTED (1 error)")
+          .endsWith(" from 3 commits of " + repo.root() + " (main)\n");
+      assertThat(run("get", "app.limits.max", "--env", "prod", "--db", testDb.jdbcUrl()).out())
+          .isEqualTo("900\n");
+
+      Result verified = run("verify", "--db", testDb.jdbcUrl(), "--repo", repo.root().toString());
+      assertThat(verified.exitCode()).as(verified.out()).isZero();
+      assertThat(verified.out())
+          .matches(
+              "ok: \\d+ versions, \\d+ audit rows, 2 active versions compared with Git verified\n");
+
+      Result again = run("rebuild", "--repo", repo.root().toString(), "--db", testDb.jdbcUrl());
+      assertThat(again.exitCode()).isEqualTo(2);
+      assertThat(again.err()).contains("rebuild needs an empty database");
+
+      try (java.sql.Connection conn = testDb.connect();
+          java.sql.Statement s = conn.createStatement()) {
+        s.execute("UPDATE config_audit SET reason = 'forged' WHERE environment = 'prod'");
+      }
+      Result tampered = run("verify", "--db", testDb.jdbcUrl());
+      assertThat(tampered.exitCode()).isEqualTo(1);
+      assertThat(tampered.out())
+          .contains("prod: audit row ")
+          .contains("the row was altered")
+          .contains(" discrepancies; ");
+    }
+  }
+
+  @Test
   void unknownEnvironmentAndMissingDatabaseAreUsageErrors() throws Exception {
     try (TestDatabase testDb = TestDatabase.create()) {
       Result unknown = run("history", "--db", testDb.jdbcUrl(), "--env", "nope");
