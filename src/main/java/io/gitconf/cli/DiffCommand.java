@@ -244,6 +244,11 @@ final class DiffCommand implements Callable<Integer> {
     };
   }
 
+  /** One change without colour markup, as other commands print it. */
+  static String plainLine(ConfigDiff.Change change) {
+    return Ansi.OFF.string(line(change)).strip();
+  }
+
   private static String text(Optional<JsonNode> value) {
     // Picocli markup uses @| and |@; values never contain them in practice, but escape the pipe-at
     // pair anyway.

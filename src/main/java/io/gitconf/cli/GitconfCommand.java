@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       StatusCommand.class,
       VerifyCommand.class,
       RebuildCommand.class,
+      RollbackCommand.class,
       TemplateCommand.class,
       HooksCommand.class,
       CompletionCommand.class,

@@ -28,6 +28,75 @@ public final class OverlayEditor {
    * value}, creating missing maps. {@code text} may be empty for a file that does not exist yet.
    */
   public static String set(String file, String text, List<String> keys, JsonNode value) {
+    String result = edit(file, text, keys, render(value));
+    verify(file, result, keys, value);
+    return result;
+  }
+
+  /**
+   * The file's text with {@code keys} set to {@code !delete}, which removes a key an earlier layer
+   * (base, an ancestor) sets.
+   */
+  public static String delete(String file, String text, List<String> keys) {
+    String result = edit(file, text, keys, StrictYamlReader.DELETE_TAG);
+    ParsedFile reread = READER.readMapping(file, result.getBytes(StandardCharsets.UTF_8));
+    if (!reread.deletes().containsKey(String.join(".", keys))) {
+      throw new GitconfException(
+          file + ": could not mark '" + String.join(".", keys) + "' !delete; edit it by hand");
+    }
+    return result;
+  }
+
+  /**
+   * The file's text without {@code keys} (its line and everything under it), and without maps that
+   * become empty. Returns an empty string when nothing is left, since an empty overlay file is not
+   * allowed.
+   */
+  public static String remove(String file, String text, List<String> keys) {
+    String current = text;
+    for (int depth = keys.size(); depth > 0; depth--) {
+      ParsedFile parsed = READER.readMapping(file, current.getBytes(StandardCharsets.UTF_8));
+      String path = String.join(".", keys.subList(0, depth));
+      Integer line = lineOf(parsed, path);
+      if (line == null) {
+        break;
+      }
+      if (depth < keys.size()) {
+        // A parent goes only when removing its last key left it without children (YAML reads that
+        // as null).
+        JsonNode node = parsed.content();
+        for (String key : keys.subList(0, depth)) {
+          node = node.get(key);
+        }
+        if (node != null && !node.isNull() && !(node.isObject() && node.isEmpty())) {
+          break;
+        }
+      }
+      List<String> lines = new ArrayList<>(List.of(current.split("\n", -1)));
+      lines.remove(lines.size() - 1);
+      int index = line - 1;
+      int indent = indentOf(lines.get(index));
+      int end = index + 1;
+      while (end < lines.size()
+          && (lines.get(end).isBlank() || indentOf(lines.get(end)) > indent)) {
+        end++;
+      }
+      while (end > index + 1 && lines.get(end - 1).isBlank()) {
+        end--;
+      }
+      lines.subList(index, end).clear();
+      while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+        lines.remove(lines.size() - 1);
+      }
+      current = String.join("\n", lines) + "\n";
+      if (current.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+        return "";
+      }
+    }
+    return current;
+  }
+
+  private static String edit(String file, String text, List<String> keys, String rendered) {
     if (keys.isEmpty()) {
       throw new GitconfException.BadRequest("a path inside the category is required");
     }
@@ -36,7 +105,6 @@ public final class OverlayEditor {
     if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
       lines.remove(lines.size() - 1);
     }
-    String rendered = render(value);
     ParsedFile parsed =
         text.isBlank() ? null : READER.readMapping(file, text.getBytes(StandardCharsets.UTF_8));
     String full = String.join(".", keys);
@@ -46,9 +114,7 @@ public final class OverlayEditor {
     } else {
       insert(file, parsed, lines, keys, rendered);
     }
-    String result = String.join("\n", lines) + "\n";
-    verify(file, result, keys, value);
-    return result;
+    return String.join("\n", lines) + "\n";
   }
 
   private static Integer lineOf(ParsedFile parsed, String path) {

@@ -93,4 +93,30 @@ class OverlayEditorTest {
                     IntNode.valueOf(1)))
         .hasMessage("f.yaml:1: 'limits' is not a block-style map; edit it by hand");
   }
+
+  @Test
+  void deleteMarksAKeyAnEarlierLayerSets() {
+    assertThat(OverlayEditor.delete("f.yaml", RISK, List.of("exits", "stopLossPercent")))
+        .isEqualTo(RISK.replace("stopLossPercent: 3", "stopLossPercent: !delete"));
+    assertThat(OverlayEditor.delete("f.yaml", RISK, List.of("limits", "perToken")))
+        .isEqualTo(RISK + "limits:\n  perToken: !delete\n");
+  }
+
+  @Test
+  void removeTakesAKeyOutAndTheMapsItEmpties() {
+    assertThat(OverlayEditor.remove("f.yaml", RISK, List.of("parameters", "maxPositionSizeUsd")))
+        .isEqualTo(RISK.replace("  maxPositionSizeUsd: 500   # per token\n", ""));
+    assertThat(OverlayEditor.remove("f.yaml", RISK, List.of("exits", "stopLossPercent")))
+        .isEqualTo(
+            "# Conservative limits for real money.\nparameters:\n  maxPositionSizeUsd: 500   # per token\n"
+                + "  maxTotalPositionUsd: 5000\n");
+    assertThat(
+            OverlayEditor.remove(
+                "f.yaml",
+                "# only\nexits:\n  stopLossPercent: 3\n",
+                List.of("exits", "stopLossPercent")))
+        .isEmpty();
+    assertThat(OverlayEditor.remove("f.yaml", RISK, List.of("limits", "dailyLossUsd")))
+        .isEqualTo(RISK);
+  }
 }

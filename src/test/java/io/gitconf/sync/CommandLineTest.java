@@ -169,6 +169,77 @@ class CommandLineTest {
   }
 
   @Test
+  void rollbackCommitsOverlayChangesThatBringTheEnvironmentBackToTheVersion() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create();
+        TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
+      repo.file(
+              "environments/prod/app.yaml",
+              "# prod\nlimits:\n  max: 400\n  min: !delete\nhosts: [c]\n")
+          .commit(BOB, "Prod without a minimum");
+      repo.file("environments/prod/app.yaml", "# prod\nlimits:\n  max: 300\n")
+          .commit(BOB, "Lower prod again");
+      String db = testDb.jdbcUrl();
+      assertThat(run("rebuild", "--repo", repo.root().toString(), "--db", db).exitCode()).isZero();
+      String[] rollback = {
+        "rollback",
+        "--env",
+        "prod",
+        "--to",
+        "2",
+        "--db",
+        db,
+        "--repo",
+        repo.root().toString(),
+        "--user",
+        "Ada Trader <ada@example.com>",
+        "--reason",
+        "Back to the reviewed limits"
+      };
+
+      Result unconfirmed = run(rollback);
+      assertThat(unconfirmed.exitCode()).isEqualTo(2);
+      assertThat(unconfirmed.out())
+          .contains("prod: 2 changed, 1 removed\n")
+          .contains("  ~ app.limits.max: 300 -> 400\n")
+          .contains("  - app.limits.min: 1\n");
+      assertThat(unconfirmed.err()).contains("run again with --yes");
+      assertThat(repo.git().log().call()).hasSize(3);
+
+      String[] confirmed = java.util.Arrays.copyOf(rollback, rollback.length + 1);
+      confirmed[rollback.length] = "--yes";
+      Result done = run(confirmed);
+      assertThat(done.exitCode()).as(done.err()).isZero();
+      assertThat(done.out()).containsPattern("Committed [0-9a-f]{8}: prod as of version 2");
+      assertThat(java.nio.file.Files.readString(repo.root().resolve("environments/prod/app.yaml")))
+          .startsWith("# prod\n")
+          .contains("min: !delete");
+      RevCommit head = repo.git().log().call().iterator().next();
+      assertThat(head.getAuthorIdent().getName()).isEqualTo("Ada Trader");
+      assertThat(head.getFullMessage()).startsWith("Back to the reviewed limits");
+
+      try (Database database = Database.connect(db, Optional.empty());
+          Syncer syncer =
+              new Syncer(
+                  database,
+                  SyncSettings.of(repo.root().toString(), "main", Duration.ofSeconds(1), dir),
+                  SyncListener.NONE)) {
+        syncer.syncOnce();
+        MirrorStore store = new MirrorStore(database.dataSource());
+        VersionRecord active = store.activeVersion("prod").orElseThrow();
+        assertThat(active.version()).isEqualTo(4);
+        assertThat(active.checksum())
+            .isEqualTo(
+                store.history("prod").stream()
+                    .filter(v -> v.version() == 2)
+                    .findFirst()
+                    .orElseThrow()
+                    .checksum());
+        assertThat(store.activeVersion("dev").orElseThrow().version()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void unknownEnvironmentAndMissingDatabaseAreUsageErrors() throws Exception {
     try (TestDatabase testDb = TestDatabase.create()) {
       Result unknown = run("history", "--db", testDb.jdbcUrl(), "--env", "nope");

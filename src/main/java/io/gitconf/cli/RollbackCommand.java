@@ -1,0 +1,265 @@
+package io.gitconf.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gitconf.core.ConfigDiff;
+import io.gitconf.core.ConfigPath;
+import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.ConfigSnapshot;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.OverlayEditor;
+import io.gitconf.core.Problem;
+import io.gitconf.core.RepoTree;
+import io.gitconf.sync.Database;
+import io.gitconf.sync.MirrorStore;
+import io.gitconf.sync.VersionRecord;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.revwalk.RevCommit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "rollback",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Roll an environment back to a mirrored version, the GitOps way: a new commit that edits only that",
+      "environment's overlays so its resolved configuration equals the version's. Shows the change and asks",
+      "first (--yes to skip); refuses when another environment would change too (one that inherits it)."
+    })
+final class RollbackCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DatabaseOptions database;
+
+  @Option(
+      names = {"--env", "-e"},
+      required = true,
+      paramLabel = "ENV",
+      description = "Environment to roll back.")
+  String environment;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "VERSION",
+      description = "Mirrored version to return to.")
+  int version;
+
+  @Option(
+      names = "--user",
+      required = true,
+      paramLabel = "USER",
+      description = "Author: Name <email>, or a name.")
+  String user;
+
+  @Option(
+      names = "--reason",
+      required = true,
+      paramLabel = "REASON",
+      description = "Why: the commit message.")
+  String reason;
+
+  @Option(
+      names = "--repo",
+      paramLabel = "DIR",
+      defaultValue = ".",
+      description = "Config repository clone (default: .).")
+  Path repo;
+
+  @Option(names = "--yes", description = "Commit without asking.")
+  boolean yes;
+
+  @Option(names = "--push", description = "Push the commit to origin, for the syncer to mirror.")
+  boolean push;
+
+  @Override
+  public Integer call() throws IOException, GitAPIException {
+    ConfigSnapshot target;
+    VersionRecord record;
+    try (Database db = database.open()) {
+      MirrorStore store = new MirrorStore(db.dataSource());
+      target = store.snapshot(environment, version);
+      record =
+          store.history(environment).stream()
+              .filter(v -> v.version() == version)
+              .findFirst()
+              .orElseThrow();
+    }
+    ConfigRepository before = ConfigRepository.load(RepoTree.directory(repo));
+    ConfigSnapshot current = before.snapshot(environment);
+    ConfigDiff diff = ConfigDiff.between(current, target, before.schemas());
+    PrintWriter out = spec.commandLine().getOut();
+    if (diff.isEmpty()) {
+      out.println("No change: " + environment + " already equals version " + version);
+      out.flush();
+      return ExitCodes.OK;
+    }
+    Map<String, String> edited = overlayEdits(current, target, diff);
+    Map<String, byte[]> changes = new LinkedHashMap<>();
+    edited.forEach((file, text) -> changes.put(file, text.getBytes(StandardCharsets.UTF_8)));
+    ConfigRepository after = ConfigRepository.load(RepoTree.directory(repo).with(changes));
+    check(before, after, target);
+
+    out.println(
+        "Rolling "
+            + environment
+            + " back to version "
+            + version
+            + " (commit "
+            + record.commitId().substring(0, 10)
+            + ", "
+            + record.authorName()
+            + ": "
+            + record.message().lines().findFirst().orElse("")
+            + "):");
+    out.println(environment + ": " + DiffCommand.summary(diff));
+    for (ConfigDiff.Change change : diff.changes()) {
+      out.println("  " + DiffCommand.plainLine(change));
+    }
+    out.flush();
+    if (!yes && !confirmed()) {
+      out.println("Nothing changed.");
+      out.flush();
+      return ExitCodes.USAGE;
+    }
+    commit(edited, out);
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  /** Overlay texts that make the environment resolve to the target: removals first, then values. */
+  private Map<String, String> overlayEdits(
+      ConfigSnapshot current, ConfigSnapshot target, ConfigDiff diff) throws IOException {
+    Map<String, String> edited = new LinkedHashMap<>();
+    List<ConfigDiff.Change> ordered = new ArrayList<>(diff.changes());
+    ordered.sort(
+        Comparator.comparing((ConfigDiff.Change c) -> c.kind() != ConfigDiff.Kind.REMOVED));
+    for (ConfigDiff.Change change : ordered) {
+      ConfigPath path = ConfigPath.parse(change.path());
+      String file = "environments/" + environment + "/" + path.category() + ".yaml";
+      String text = edited.containsKey(file) ? edited.get(file) : readIfExists(repo.resolve(file));
+      List<String> keys = path.segments().subList(1, path.depth());
+      if (change.kind() == ConfigDiff.Kind.REMOVED) {
+        boolean inherited =
+            current.provenance(path).stream()
+                .anyMatch(
+                    l ->
+                        l.action() == ConfigSnapshot.Layer.Action.SET
+                            && !l.origin().file().equals(file));
+        text =
+            inherited
+                ? OverlayEditor.delete(file, text, keys)
+                : OverlayEditor.remove(file, text, keys);
+      } else {
+        JsonNode value = target.leaves().get(change.path());
+        text = OverlayEditor.set(file, text, keys, value);
+      }
+      edited.put(file, text);
+    }
+    return edited;
+  }
+
+  /**
+   * The edit must give exactly the target, pass validation, and leave every other environment as it
+   * was.
+   */
+  private void check(ConfigRepository before, ConfigRepository after, ConfigSnapshot target) {
+    List<Problem> errors = after.validate().stream().filter(Problem::isError).toList();
+    if (!errors.isEmpty()) {
+      throw new GitconfException.ValidationFailed(
+          "rolling " + environment + " back to version " + version, errors);
+    }
+    if (!after.snapshot(environment).checksum().equals(target.checksum())) {
+      throw new GitconfException.BadRequest(
+          "cannot express version "
+              + version
+              + " of "
+              + environment
+              + " as a change of its overlays alone; "
+              + "compare with gitconf diff and edit by hand");
+    }
+    for (String other : before.requireManifest().environmentNames()) {
+      if (!other.equals(environment)
+          && !before.snapshot(other).checksum().equals(after.snapshot(other).checksum())) {
+        throw new GitconfException.BadRequest(
+            "rolling back "
+                + environment
+                + " would also change "
+                + other
+                + " (it inherits "
+                + environment
+                + "); roll back with an edit that keeps "
+                + other
+                + " as it is");
+      }
+    }
+  }
+
+  private boolean confirmed() {
+    Console console = System.console();
+    if (console == null) {
+      throw new GitconfException.BadRequest(
+          "review the change above, then run again with --yes to commit it");
+    }
+    String answer = console.readLine("Commit this rollback? [y/N] ");
+    return answer != null && answer.strip().equalsIgnoreCase("y");
+  }
+
+  private void commit(Map<String, String> edited, PrintWriter out)
+      throws IOException, GitAPIException {
+    PersonIdent author =
+        user.contains("<") ? Authors.parse(user) : new PersonIdent(user.strip(), "");
+    try (Git git = Git.open(repo.toFile())) {
+      var commit =
+          git.commit()
+              .setAuthor(author)
+              .setCommitter(author)
+              .setMessage(reason + "\n\nRoll back " + environment + " to version " + version + ".")
+              .setSign(false);
+      for (Map.Entry<String, String> file : edited.entrySet()) {
+        Path target = repo.resolve(file.getKey());
+        if (file.getValue().isEmpty()) {
+          Files.deleteIfExists(target);
+          git.rm().addFilepattern(file.getKey()).call();
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
+          git.add().addFilepattern(file.getKey()).call();
+        }
+        commit.setOnly(file.getKey());
+      }
+      RevCommit made = commit.call();
+      out.println(
+          "Committed "
+              + made.abbreviate(8).name()
+              + ": "
+              + environment
+              + " as of version "
+              + version
+              + "; the syncer activates it as a new version");
+      if (push) {
+        Remotes.push(git);
+        out.println("Pushed to " + Remotes.describe(git));
+      }
+    }
+  }
+
+  private static String readIfExists(Path path) throws IOException {
+    return Files.exists(path) ? Files.readString(path) : "";
+  }
+}
