@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       RebuildCommand.class,
       RollbackCommand.class,
+      BackupCommand.Backup.class,
+      BackupCommand.Restore.class,
       TemplateCommand.class,
       HooksCommand.class,
       CompletionCommand.class,

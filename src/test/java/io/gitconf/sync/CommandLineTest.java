@@ -240,6 +240,67 @@ class CommandLineTest {
   }
 
   @Test
+  void backupRestoresIntoAnEmptyDatabaseOnlyWhenItsChecksumHolds() throws Exception {
+    try (TestDatabase source = TestDatabase.create();
+        TestDatabase target = TestDatabase.create();
+        TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 5000\n").commit(BOB, "Too much");
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 900\n").commit(BOB, "Fix");
+      assertThat(
+              run("rebuild", "--repo", repo.root().toString(), "--db", source.jdbcUrl()).exitCode())
+          .isZero();
+      java.nio.file.Path file = dir.resolve("mirror.backup");
+
+      Result backup = run("backup", "--db", source.jdbcUrl(), "--out", file.toString());
+      assertThat(backup.exitCode()).as(backup.err()).isZero();
+      assertThat(backup.out())
+          .contains("  config_audit: ")
+          .containsPattern("Backed up \\d+ rows of ");
+
+      java.nio.file.Path tampered = dir.resolve("tampered.backup");
+      java.nio.file.Files.writeString(
+          tampered,
+          java.nio.file.Files.readString(file)
+              .replace("\"max\":900", "\"max\":901")
+              .replace("900", "901"));
+      Result refused = run("restore", "--db", target.jdbcUrl(), tampered.toString());
+      assertThat(refused.exitCode()).isEqualTo(2);
+      assertThat(refused.err())
+          .contains("does not match its checksum (altered or truncated); nothing was restored");
+      assertThat(run("status", "--db", target.jdbcUrl()).out()).doesNotContain("version 1");
+
+      Result restored = run("restore", "--db", target.jdbcUrl(), file.toString());
+      assertThat(restored.exitCode()).as(restored.out() + restored.err()).isZero();
+      assertThat(restored.out())
+          .containsPattern(
+              "Restored \\d+ rows into .*; verified \\d+ versions and \\d+ audit rows\n");
+      for (String env : new String[] {"dev", "prod"}) {
+        assertThat(run("history", "--db", target.jdbcUrl(), "--env", env).out())
+            .isEqualTo(run("history", "--db", source.jdbcUrl(), "--env", env).out());
+      }
+      assertThat(
+              run("verify", "--db", target.jdbcUrl(), "--repo", repo.root().toString()).exitCode())
+          .isZero();
+      Result again = run("restore", "--db", target.jdbcUrl(), file.toString());
+      assertThat(again.exitCode()).isEqualTo(2);
+      assertThat(again.err()).contains("restore needs an empty mirror");
+      // The restored mirror goes on: the next commit is mirrored after the restored history.
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 800\n")
+          .commit(BOB, "After the restore");
+      try (Database database = Database.connect(target.jdbcUrl(), Optional.empty());
+          Syncer syncer =
+              new Syncer(
+                  database,
+                  SyncSettings.of(repo.root().toString(), "main", Duration.ofSeconds(1), dir),
+                  SyncListener.NONE)) {
+        assertThat(syncer.syncOnce()).isEqualTo(1);
+      }
+      assertThat(run("get", "app.limits.max", "--env", "prod", "--db", target.jdbcUrl()).out())
+          .isEqualTo("800\n");
+    }
+  }
+
+  @Test
   void unknownEnvironmentAndMissingDatabaseAreUsageErrors() throws Exception {
     try (TestDatabase testDb = TestDatabase.create()) {
       Result unknown = run("history", "--db", testDb.jdbcUrl(), "--env", "nope");
