@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       RebuildCommand.class,
       RollbackCommand.class,
+      UnpinCommand.class,
       BackupCommand.Backup.class,
       BackupCommand.Restore.class,
       TemplateCommand.class,

@@ -87,8 +87,19 @@ final class RollbackCommand implements Callable<Integer> {
   @Option(names = "--push", description = "Push the commit to origin, for the syncer to mirror.")
   boolean push;
 
+  @Option(
+      names = "--break-glass",
+      description = {
+        "When Git cannot be used: activate the version directly in the mirror, audited with user and reason,",
+        "and pin the environment (later commits are mirrored but not activated) until gitconf unpin."
+      })
+  boolean breakGlass;
+
   @Override
   public Integer call() throws IOException, GitAPIException {
+    if (breakGlass) {
+      return breakGlass();
+    }
     ConfigSnapshot target;
     VersionRecord record;
     try (Database db = database.open()) {
@@ -138,6 +149,40 @@ final class RollbackCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     commit(edited, out);
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private int breakGlass() {
+    PrintWriter out = spec.commandLine().getOut();
+    try (Database db = database.open()) {
+      MirrorStore store = new MirrorStore(db.dataSource());
+      ConfigSnapshot current =
+          store
+              .activeSnapshot(environment)
+              .orElseThrow(
+                  () -> new GitconfException.BadRequest(environment + " has no active version"));
+      ConfigSnapshot target = store.snapshot(environment, version);
+      ConfigDiff diff = ConfigDiff.between(current, target, io.gitconf.core.SchemaSet.none());
+      int previous = store.breakGlass(environment, version, user, reason);
+      out.println(
+          "BREAK-GLASS: "
+              + environment
+              + " version "
+              + version
+              + " is active (was "
+              + previous
+              + "), "
+              + DiffCommand.summary(diff)
+              + "; audited as "
+              + user);
+      out.println(
+          environment
+              + " is pinned: later commits are mirrored but not activated until gitconf unpin --env "
+              + environment);
+      out.println(
+          "Git still holds the newer configuration: make the rollback a commit too, then unpin.");
+    }
     out.flush();
     return ExitCodes.OK;
   }

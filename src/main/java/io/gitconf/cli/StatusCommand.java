@@ -40,14 +40,25 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     MirrorStatus status;
+    java.util.Map<String, String> pins = new java.util.TreeMap<>();
     try (Database db = database.open()) {
-      status = new MirrorStore(db.dataSource()).status(recent);
+      MirrorStore store = new MirrorStore(db.dataSource());
+      status = store.status(recent);
+      for (String env : store.environments()) {
+        store.pinDescription(env).ifPresent(pin -> pins.put(env, pin));
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output == OutputFormat.JSON) {
-      out.println(Json.pretty(json(status)));
+      ObjectNode json = json(status);
+      ObjectNode pinned = json.putObject("pins");
+      pins.forEach(pinned::put);
+      out.println(Json.pretty(json));
     } else {
       print(out, status);
+      pins.forEach(
+          (env, pin) ->
+              out.println("PINNED " + env + ": " + pin + " (gitconf unpin --env " + env + ")"));
     }
     out.flush();
     return ExitCodes.OK;

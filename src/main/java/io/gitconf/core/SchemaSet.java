@@ -32,6 +32,11 @@ public final class SchemaSet {
     this.problems = List.copyOf(problems);
   }
 
+  /** No schemas: only values that look like ciphertext are treated as secret (as in the mirror). */
+  public static SchemaSet none() {
+    return new SchemaSet(Map.of(), List.of());
+  }
+
   /**
    * Loads the schema of every category the manifest declares, reading repository-local ones from
    * the tree.

@@ -82,6 +82,59 @@ public final class MirrorStore {
         });
   }
 
+  /**
+   * Break-glass: activates {@code version} of {@code environment} directly in the mirror, without
+   * Git, audited with the user and reason, and pins the environment there. Until {@link #unpin},
+   * the syncer records later commits of that environment as held versions and activates none of
+   * them. Returns the version that was active.
+   */
+  public int breakGlass(String environment, int version, String user, String reason) {
+    return inTransaction(
+        "activating version " + version + " of " + environment,
+        conn -> {
+          lockWriters(conn);
+          return EnvironmentPins.breakGlass(conn, environment, version, user, reason, auditTime());
+        });
+  }
+
+  /**
+   * Lifts a pin and activates the newest version mirrored meanwhile; returns the version now
+   * active.
+   */
+  public int unpin(String environment, String user, String reason) {
+    return inTransaction(
+        "unpinning " + environment,
+        conn -> {
+          lockWriters(conn);
+          return EnvironmentPins.unpin(conn, environment, user, reason, auditTime());
+        });
+  }
+
+  /**
+   * Now, at the precision PostgreSQL stores, so an audit row's hash can be recomputed from the row.
+   */
+  private static java.time.Instant auditTime() {
+    return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+  }
+
+  /** The pin of an environment, if it is pinned: version, who, why, when. */
+  public Optional<String> pinDescription(String environment) {
+    return inTransaction(
+        "reading the pin of " + environment,
+        conn ->
+            EnvironmentPins.pin(conn, environment)
+                .map(
+                    p ->
+                        "pinned to version "
+                            + p.version()
+                            + " by "
+                            + p.pinnedBy()
+                            + " at "
+                            + p.pinnedAt()
+                            + ": "
+                            + p.reason()));
+  }
+
   /** The last commit the syncer of {@code branch} processed, if any. */
   public Optional<String> lastCommit(String branch) {
     return query(

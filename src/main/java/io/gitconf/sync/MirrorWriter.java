@@ -155,9 +155,10 @@ final class MirrorWriter {
       }
     }
     changes.sort((a, b) -> a.path().compareTo(b.path()));
+    VersionStatus status =
+        EnvironmentPins.isPinned(conn, env) ? VersionStatus.HELD : VersionStatus.ACTIVE;
     return Optional.of(
-        new VersionPlan(
-            env, nextVersion, VersionStatus.ACTIVE, checksum, next.size(), next, changes));
+        new VersionPlan(env, nextVersion, status, checksum, next.size(), next, changes));
   }
 
   /** A value as the audit trail shows it: {@code "****"} for secrets and any ciphertext. */
@@ -179,6 +180,11 @@ final class MirrorWriter {
       }
     }
     VersionRows.insertVersion(conn, commit, plan, errors);
+    if (plan.status() == VersionStatus.HELD) {
+      // A pinned environment keeps its history and item ranges, but nothing becomes active.
+      VersionRows.writeItems(conn, plan);
+      return;
+    }
     if (plan.status() != VersionStatus.ACTIVE) {
       return;
     }

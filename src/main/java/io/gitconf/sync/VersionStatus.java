@@ -6,7 +6,11 @@ import java.util.Locale;
 public enum VersionStatus {
   ACTIVE,
   SUPERSEDED,
-  REJECTED;
+  REJECTED,
+  /**
+   * Mirrored while the environment is pinned (break-glass): stored, never activated until unpinned.
+   */
+  HELD;
 
   /** The value stored in {@code config_versions.status}. */
   public String sql() {

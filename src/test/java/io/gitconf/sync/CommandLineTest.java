@@ -301,6 +301,79 @@ class CommandLineTest {
   }
 
   @Test
+  void breakGlassActivatesAnOldVersionAndPinsItUntilUnpinned() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create();
+        TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 400\n").commit(BOB, "Lower prod");
+      String db = testDb.jdbcUrl();
+      assertThat(run("rebuild", "--repo", repo.root().toString(), "--db", db).exitCode()).isZero();
+
+      Result glass =
+          run(
+              "rollback",
+              "--break-glass",
+              "--env",
+              "prod",
+              "--to",
+              "1",
+              "--db",
+              db,
+              "--user",
+              "Ada Trader <ada@example.com>",
+              "--reason",
+              "Git is down and 400 is wrong");
+      assertThat(glass.exitCode()).as(glass.err()).isZero();
+      assertThat(glass.out())
+          .startsWith(
+              "BREAK-GLASS: prod version 1 is active (was 2), 1 changed; audited as Ada Trader");
+      assertThat(run("get", "app.limits.max", "--env", "prod", "--db", db).out())
+          .isEqualTo("500\n");
+      assertThat(run("status", "--db", db).out())
+          .contains("PINNED prod: pinned to version 1 by Ada Trader <ada@example.com> at ")
+          .contains(": Git is down and 400 is wrong (gitconf unpin --env prod)");
+      assertThat(run("history", "--db", db, "--env", "prod", "--path", "app.limits.max").out())
+          .containsPattern("update +500 .*Ada Trader");
+
+      // While pinned, a new commit is mirrored but held: prod stays at version 1.
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 300\n")
+          .commit(BOB, "Lower prod again");
+      try (Database database = Database.connect(db, Optional.empty());
+          Syncer syncer =
+              new Syncer(
+                  database,
+                  SyncSettings.of(repo.root().toString(), "main", Duration.ofSeconds(1), dir),
+                  SyncListener.NONE)) {
+        assertThat(syncer.syncOnce()).isEqualTo(1);
+      }
+      assertThat(run("get", "app.limits.max", "--env", "prod", "--db", db).out())
+          .isEqualTo("500\n");
+      assertThat(run("history", "--db", db, "--env", "prod").out()).containsPattern("3 +held ");
+
+      Result unpinned =
+          run(
+              "unpin",
+              "--env",
+              "prod",
+              "--db",
+              db,
+              "--user",
+              "Ada Trader",
+              "--reason",
+              "Git is back");
+      assertThat(unpinned.exitCode()).as(unpinned.err()).isZero();
+      assertThat(unpinned.out()).isEqualTo("prod is no longer pinned; version 3 is active\n");
+      assertThat(run("get", "app.limits.max", "--env", "prod", "--db", db).out())
+          .isEqualTo("300\n");
+      assertThat(run("status", "--db", db).out()).doesNotContain("PINNED");
+      Result verified = run("verify", "--db", db, "--repo", repo.root().toString());
+      assertThat(verified.exitCode()).as(verified.out()).isZero();
+      assertThat(
+              run("unpin", "--env", "prod", "--db", db, "--user", "Ada", "--reason", "again").err())
+          .contains("prod is not pinned");
+    }
+  }
+
+  @Test
   void unknownEnvironmentAndMissingDatabaseAreUsageErrors() throws Exception {
     try (TestDatabase testDb = TestDatabase.create()) {
       Result unknown = run("history", "--db", testDb.jdbcUrl(), "--env", "nope");
