@@ -71,6 +71,8 @@ final class DiffCommand implements Callable<Integer> {
       description = "Compare HEAD (or --to) with its merge base with BRANCH.")
   String base;
 
+  @picocli.CommandLine.Mixin DatabaseOptions database;
+
   @Option(
       names = "--exit-code",
       description = "Exit 1 when there are differences, like git diff --exit-code.")
@@ -99,6 +101,20 @@ final class DiffCommand implements Callable<Integer> {
     Map<String, ConfigDiff> diffs = new LinkedHashMap<>();
     String fromLabel;
     String toLabel;
+    if (database.given()) {
+      // Two versions of one environment, as the mirror holds them.
+      if (environments.size() != 1 || from == null || base != null) {
+        throw new GitconfException.BadRequest(
+            "with a database: --env E --from VERSION [--to VERSION] (default: active)");
+      }
+      String env = environments.get(0);
+      ConfigSnapshot before = MirrorReads.snapshot(database, env, versionNumber(from));
+      ConfigSnapshot after =
+          MirrorReads.snapshot(database, env, to == null ? null : versionNumber(to));
+      diffs.put(env, ConfigDiff.between(before, after, io.gitconf.core.SchemaSet.none()));
+      print(env + " version " + from, env + " version " + (to == null ? "active" : to), diffs);
+      return exitCode && !diffs.get(env).isEmpty() ? ExitCodes.INVALID : ExitCodes.OK;
+    }
     if (from == null && base == null) {
       if (environments.size() != 2 || to != null) {
         throw new GitconfException.BadRequest(
@@ -135,6 +151,15 @@ final class DiffCommand implements Callable<Integer> {
     print(fromLabel, toLabel, diffs);
     boolean differs = diffs.values().stream().anyMatch(d -> !d.isEmpty());
     return exitCode && differs ? ExitCodes.INVALID : ExitCodes.OK;
+  }
+
+  private static int versionNumber(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new GitconfException.BadRequest(
+          "'" + text + "' is not a version number (with a database, --from and --to are versions)");
+    }
   }
 
   private Set<String> environmentsOf(ConfigRepository before, ConfigRepository after) {

@@ -30,6 +30,14 @@ final class ExportCommand implements Callable<Integer> {
   @Mixin RepoOptions repo;
   @Mixin EnvironmentOption env;
 
+  @Mixin DatabaseOptions database;
+
+  @Option(
+      names = "--version",
+      paramLabel = "N",
+      description = "Export version N from the mirror (--db).")
+  Integer version;
+
   @Option(
       names = "--format",
       defaultValue = "yaml",
@@ -38,6 +46,16 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (database.given() || version != null) {
+      // The mirror holds only validated values: secrets there are always ciphertext, which export
+      // keeps.
+      ObjectNode tree = MirrorReads.snapshot(database, env.environment, version).tree();
+      out.print(
+          format == Format.JSON ? Json.pretty(tree) + System.lineSeparator() : Json.yaml(tree));
+      out.flush();
+      return ExitCodes.OK;
+    }
     ConfigRepository repository = repo.load();
     ConfigSnapshot snapshot = env.snapshot(repository, spec.commandLine().getErr());
     ObjectNode tree = Json.MAPPER.createObjectNode();
@@ -48,7 +66,6 @@ final class ExportCommand implements Callable<Integer> {
               c ->
                   tree.set(category, SecretMask.maskTree(repository.schemas(), category, c, true)));
     }
-    PrintWriter out = spec.commandLine().getOut();
     out.print(format == Format.JSON ? Json.pretty(tree) + System.lineSeparator() : Json.yaml(tree));
     out.flush();
     return ExitCodes.OK;

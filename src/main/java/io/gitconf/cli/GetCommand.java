@@ -7,8 +7,6 @@ import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
-import io.gitconf.sync.Database;
-import io.gitconf.sync.MirrorStore;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -60,7 +58,7 @@ final class GetCommand implements Callable<Integer> {
     JsonNode value;
     String environment;
     if (database.given() || version != null) {
-      ConfigSnapshot snapshot = fromMirror();
+      ConfigSnapshot snapshot = MirrorReads.snapshot(database, env.environment, version);
       environment = snapshot.environment();
       value = Values.fromMirror(snapshot, configPath, require(snapshot, configPath), reveal);
     } else {
@@ -87,22 +85,6 @@ final class GetCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
-  }
-
-  /** The active version of the environment, or version N, as the mirror stores it. */
-  private ConfigSnapshot fromMirror() {
-    try (Database db = database.open()) {
-      MirrorStore store = new MirrorStore(db.dataSource());
-      if (version != null) {
-        return store.snapshot(env.environment, version);
-      }
-      return store
-          .activeSnapshot(env.environment)
-          .orElseThrow(
-              () ->
-                  new GitconfException.BadRequest(
-                      "environment " + env.environment + " has no active version in the mirror"));
-    }
   }
 
   static JsonNode require(ConfigSnapshot snapshot, ConfigPath path) {

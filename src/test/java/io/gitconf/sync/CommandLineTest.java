@@ -374,6 +374,35 @@ class CommandLineTest {
   }
 
   @Test
+  void diffAndExportReadVersionsFromTheMirror() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create();
+        TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 400\nhosts: [c]\n")
+          .commit(BOB, "Lower prod");
+      String db = testDb.jdbcUrl();
+      assertThat(run("rebuild", "--repo", repo.root().toString(), "--db", db).exitCode()).isZero();
+
+      Result diff = run("diff", "--db", db, "--env", "prod", "--from", "1", "--to", "2");
+      assertThat(diff.exitCode()).as(diff.err()).isZero();
+      assertThat(diff.out())
+          .isEqualTo(
+              "--- prod version 1\n+++ prod version 2\nprod: 2 changed\n"
+                  + "  ~ app.hosts: [\"a\",\"b\"] -> [\"c\"]\n  ~ app.limits.max: 500 -> 400\n");
+      assertThat(run("diff", "--db", db, "--env", "prod", "--from", "2", "--exit-code").exitCode())
+          .isZero();
+      assertThat(run("diff", "--db", db, "--env", "prod", "--from", "one").err())
+          .contains("is not a version number");
+
+      Result export =
+          run("export", "--env", "prod", "--db", db, "--version", "1", "--format", "json");
+      assertThat(export.exitCode()).as(export.err()).isZero();
+      assertThat(io.gitconf.core.Json.parse("export", export.out()).at("/app/limits/max").asInt())
+          .isEqualTo(500);
+      assertThat(run("export", "--env", "prod", "--db", db).out()).contains("max: 400");
+    }
+  }
+
+  @Test
   void unknownEnvironmentAndMissingDatabaseAreUsageErrors() throws Exception {
     try (TestDatabase testDb = TestDatabase.create()) {
       Result unknown = run("history", "--db", testDb.jdbcUrl(), "--env", "nope");
