@@ -25,6 +25,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
     })
 final class ImportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin ChangeOptions change;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "YAML or JSON file to import.")
   Path file;
@@ -52,30 +54,9 @@ final class ImportCommand implements Callable<Integer> {
       description = "Environment to change.")
   String environment;
 
-  @Option(
-      names = "--user",
-      required = true,
-      paramLabel = "USER",
-      description = "Author: Name <email>, or a name.")
-  String user;
-
-  @Option(
-      names = "--reason",
-      required = true,
-      paramLabel = "REASON",
-      description = "Commit message.")
-  String reason;
-
-  @Option(
-      names = "--repo",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "Config repository clone (default: .).")
-  Path repo;
-
   @Override
   public Integer call() throws IOException, GitAPIException {
-    ConfigRepository before = ConfigRepository.load(RepoTree.directory(repo));
+    ConfigRepository before = ConfigRepository.load(RepoTree.directory(change.repo));
     ConfigSnapshot current = before.snapshot(environment);
     SortedMap<String, JsonNode> incoming = read(file);
     Map<String, String> edited = new LinkedHashMap<>();
@@ -102,7 +83,9 @@ final class ImportCommand implements Callable<Integer> {
       }
       String overlay = "environments/" + environment + "/" + path.category() + ".yaml";
       String text =
-          edited.containsKey(overlay) ? edited.get(overlay) : readIfExists(repo.resolve(overlay));
+          edited.containsKey(overlay)
+              ? edited.get(overlay)
+              : readIfExists(change.repo.resolve(overlay));
       edited.put(
           overlay,
           OverlayEditor.set(overlay, text, path.segments().subList(1, path.depth()), value));
@@ -124,18 +107,21 @@ final class ImportCommand implements Callable<Integer> {
     }
     Map<String, byte[]> changes = new LinkedHashMap<>();
     edited.forEach((path, text) -> changes.put(path, text.getBytes(StandardCharsets.UTF_8)));
-    ConfigRepository after = ConfigRepository.load(RepoTree.directory(repo).with(changes));
+    ConfigRepository after = ConfigRepository.load(RepoTree.directory(change.repo).with(changes));
     List<Problem> errors = after.validate().stream().filter(Problem::isError).toList();
     if (!errors.isEmpty()) {
       throw new GitconfException.ValidationFailed(file + " applied to " + environment, errors);
     }
-    PersonIdent author =
-        user.contains("<") ? Authors.parse(user) : new PersonIdent(user.strip(), "");
-    try (Git git = Git.open(repo.toFile())) {
+    PersonIdent author = change.author();
+    try (Git git = Git.open(change.repo.toFile())) {
       var commit =
-          git.commit().setAuthor(author).setCommitter(author).setMessage(reason).setSign(false);
+          git.commit()
+              .setAuthor(author)
+              .setCommitter(author)
+              .setMessage(change.reason)
+              .setSign(false);
       for (Map.Entry<String, String> overlay : edited.entrySet()) {
-        Path target = repo.resolve(overlay.getKey());
+        Path target = change.repo.resolve(overlay.getKey());
         Files.createDirectories(target.getParent());
         Files.writeString(target, overlay.getValue(), StandardCharsets.UTF_8);
         git.add().addFilepattern(overlay.getKey()).call();

@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
     })
 final class RollbackCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin ChangeOptions change;
   @Mixin DatabaseOptions database;
 
   @Option(
@@ -59,27 +60,6 @@ final class RollbackCommand implements Callable<Integer> {
       paramLabel = "VERSION",
       description = "Mirrored version to return to.")
   int version;
-
-  @Option(
-      names = "--user",
-      required = true,
-      paramLabel = "USER",
-      description = "Author: Name <email>, or a name.")
-  String user;
-
-  @Option(
-      names = "--reason",
-      required = true,
-      paramLabel = "REASON",
-      description = "Why: the commit message.")
-  String reason;
-
-  @Option(
-      names = "--repo",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "Config repository clone (default: .).")
-  Path repo;
 
   @Option(names = "--yes", description = "Commit without asking.")
   boolean yes;
@@ -111,7 +91,7 @@ final class RollbackCommand implements Callable<Integer> {
               .findFirst()
               .orElseThrow();
     }
-    ConfigRepository before = ConfigRepository.load(RepoTree.directory(repo));
+    ConfigRepository before = ConfigRepository.load(RepoTree.directory(change.repo));
     ConfigSnapshot current = before.snapshot(environment);
     ConfigDiff diff = ConfigDiff.between(current, target, before.schemas());
     PrintWriter out = spec.commandLine().getOut();
@@ -123,7 +103,7 @@ final class RollbackCommand implements Callable<Integer> {
     Map<String, String> edited = overlayEdits(current, target, diff);
     Map<String, byte[]> changes = new LinkedHashMap<>();
     edited.forEach((file, text) -> changes.put(file, text.getBytes(StandardCharsets.UTF_8)));
-    ConfigRepository after = ConfigRepository.load(RepoTree.directory(repo).with(changes));
+    ConfigRepository after = ConfigRepository.load(RepoTree.directory(change.repo).with(changes));
     check(before, after, target);
 
     out.println(
@@ -139,8 +119,8 @@ final class RollbackCommand implements Callable<Integer> {
             + record.message().lines().findFirst().orElse("")
             + "):");
     out.println(environment + ": " + DiffCommand.summary(diff));
-    for (ConfigDiff.Change change : diff.changes()) {
-      out.println("  " + DiffCommand.plainLine(change));
+    for (ConfigDiff.Change edit : diff.changes()) {
+      out.println("  " + DiffCommand.plainLine(edit));
     }
     out.flush();
     if (!yes && !confirmed()) {
@@ -164,7 +144,7 @@ final class RollbackCommand implements Callable<Integer> {
                   () -> new GitconfException.BadRequest(environment + " has no active version"));
       ConfigSnapshot target = store.snapshot(environment, version);
       ConfigDiff diff = ConfigDiff.between(current, target, io.gitconf.core.SchemaSet.none());
-      int previous = store.breakGlass(environment, version, user, reason);
+      int previous = store.breakGlass(environment, version, change.user, change.reason);
       out.println(
           "BREAK-GLASS: "
               + environment
@@ -175,7 +155,7 @@ final class RollbackCommand implements Callable<Integer> {
               + "), "
               + DiffCommand.summary(diff)
               + "; audited as "
-              + user);
+              + change.user);
       out.println(
           environment
               + " is pinned: later commits are mirrored but not activated until gitconf unpin --env "
@@ -194,12 +174,13 @@ final class RollbackCommand implements Callable<Integer> {
     List<ConfigDiff.Change> ordered = new ArrayList<>(diff.changes());
     ordered.sort(
         Comparator.comparing((ConfigDiff.Change c) -> c.kind() != ConfigDiff.Kind.REMOVED));
-    for (ConfigDiff.Change change : ordered) {
-      ConfigPath path = ConfigPath.parse(change.path());
+    for (ConfigDiff.Change edit : ordered) {
+      ConfigPath path = ConfigPath.parse(edit.path());
       String file = "environments/" + environment + "/" + path.category() + ".yaml";
-      String text = edited.containsKey(file) ? edited.get(file) : readIfExists(repo.resolve(file));
+      String text =
+          edited.containsKey(file) ? edited.get(file) : readIfExists(change.repo.resolve(file));
       List<String> keys = path.segments().subList(1, path.depth());
-      if (change.kind() == ConfigDiff.Kind.REMOVED) {
+      if (edit.kind() == ConfigDiff.Kind.REMOVED) {
         boolean inherited =
             current.provenance(path).stream()
                 .anyMatch(
@@ -211,7 +192,7 @@ final class RollbackCommand implements Callable<Integer> {
                 ? OverlayEditor.delete(file, text, keys)
                 : OverlayEditor.remove(file, text, keys);
       } else {
-        JsonNode value = target.leaves().get(change.path());
+        JsonNode value = target.leaves().get(edit.path());
         text = OverlayEditor.set(file, text, keys, value);
       }
       edited.put(file, text);
@@ -267,17 +248,17 @@ final class RollbackCommand implements Callable<Integer> {
 
   private void commit(Map<String, String> edited, PrintWriter out)
       throws IOException, GitAPIException {
-    PersonIdent author =
-        user.contains("<") ? Authors.parse(user) : new PersonIdent(user.strip(), "");
-    try (Git git = Git.open(repo.toFile())) {
+    PersonIdent author = change.author();
+    try (Git git = Git.open(change.repo.toFile())) {
       var commit =
           git.commit()
               .setAuthor(author)
               .setCommitter(author)
-              .setMessage(reason + "\n\nRoll back " + environment + " to version " + version + ".")
+              .setMessage(
+                  change.reason + "\n\nRoll back " + environment + " to version " + version + ".")
               .setSign(false);
       for (Map.Entry<String, String> file : edited.entrySet()) {
-        Path target = repo.resolve(file.getKey());
+        Path target = change.repo.resolve(file.getKey());
         if (file.getValue().isEmpty()) {
           Files.deleteIfExists(target);
           git.rm().addFilepattern(file.getKey()).call();

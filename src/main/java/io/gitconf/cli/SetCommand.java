@@ -25,6 +25,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Spec;
     })
 final class SetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin ChangeOptions change;
 
   @Parameters(
       index = "0",
@@ -60,27 +62,6 @@ final class SetCommand implements Callable<Integer> {
       description = "Environment, or base.")
   String environment;
 
-  @Option(
-      names = "--user",
-      required = true,
-      paramLabel = "USER",
-      description = "Who makes the change: Name <email>, or a name.")
-  String user;
-
-  @Option(
-      names = "--reason",
-      required = true,
-      paramLabel = "REASON",
-      description = "Why: the commit message.")
-  String reason;
-
-  @Option(
-      names = "--repo",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "Config repository clone (default: .).")
-  Path repo;
-
   @Option(names = "--push", description = "Push the commit to the remote of the current branch.")
   boolean push;
 
@@ -96,11 +77,11 @@ final class SetCommand implements Callable<Integer> {
   public Integer call() throws IOException, GitAPIException {
     ConfigPath configPath = ConfigPath.parse(path);
     JsonNode parsed = OverlayEditor.parseValue(value);
-    if (reason.isBlank()) {
+    if (change.reason.isBlank()) {
       throw new GitconfException.BadRequest("--reason must say why the value changes");
     }
-    PersonIdent author = author(user);
-    ConfigRepository before = ConfigRepository.load(RepoTree.directory(repo));
+    PersonIdent author = change.author();
+    ConfigRepository before = ConfigRepository.load(RepoTree.directory(change.repo));
     if (!environment.equals("base")) {
       before.requireManifest().requireEnvironment(environment);
     }
@@ -117,13 +98,13 @@ final class SetCommand implements Callable<Integer> {
           configPath
               + " is a secret: set it with gitconf secrets encrypt (the value is read from standard input)");
     }
-    try (Git git = Git.open(repo.toFile())) {
+    try (Git git = Git.open(change.repo.toFile())) {
       checkRateLimit(git, author);
       String file =
           (environment.equals("base") ? "base/" : "environments/" + environment + "/")
               + configPath.category()
               + ".yaml";
-      Path target = repo.resolve(file);
+      Path target = change.repo.resolve(file);
       String text = Files.exists(target) ? Files.readString(target) : "";
       String edited =
           OverlayEditor.set(
@@ -138,7 +119,8 @@ final class SetCommand implements Callable<Integer> {
       }
       ConfigRepository after =
           ConfigRepository.load(
-              RepoTree.directory(repo).with(Map.of(file, edited.getBytes(StandardCharsets.UTF_8))));
+              RepoTree.directory(change.repo)
+                  .with(Map.of(file, edited.getBytes(StandardCharsets.UTF_8))));
       List<Problem> errors = after.validate().stream().filter(Problem::isError).toList();
       if (!errors.isEmpty()) {
         throw new GitconfException.ValidationFailed(
@@ -152,7 +134,7 @@ final class SetCommand implements Callable<Integer> {
               .setOnly(file)
               .setAuthor(author)
               .setCommitter(author)
-              .setMessage(reason)
+              .setMessage(change.reason)
               .setSign(false)
               .call();
       PrintWriter out = spec.commandLine().getOut();
@@ -206,9 +188,5 @@ final class SetCommand implements Callable<Integer> {
               + retry.get().toSeconds()
               + " s");
     }
-  }
-
-  private static PersonIdent author(String user) {
-    return user.contains("<") ? Authors.parse(user) : new PersonIdent(user.strip(), "");
   }
 }

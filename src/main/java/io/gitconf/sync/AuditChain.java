@@ -31,6 +31,23 @@ public final class AuditChain {
 
   private AuditChain() {}
 
+  /** The hash a stored audit row should have, recomputed from its fields. */
+  public static String hash(AuditRecord row) {
+    return hash(
+        row.prevHash(),
+        row.environment(),
+        row.seq(),
+        row.version(),
+        row.commitId(),
+        row.path(),
+        row.action(),
+        row.oldValue().orElse(null),
+        row.newValue().orElse(null),
+        row.changedBy(),
+        row.reason(),
+        row.changedAt());
+  }
+
   /** The hash of one audit row; see the class comment for the exact input. */
   public static String hash(
       String prevHash,

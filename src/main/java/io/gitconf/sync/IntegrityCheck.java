@@ -83,20 +83,7 @@ public final class IntegrityCheck {
             new Discrepancy(
                 environment, where, "does not link to the row before it: the chain is broken"));
       }
-      String recomputed =
-          AuditChain.hash(
-              row.prevHash(),
-              row.environment(),
-              row.seq(),
-              row.version(),
-              row.commitId(),
-              row.path(),
-              row.action(),
-              row.oldValue().orElse(null),
-              row.newValue().orElse(null),
-              row.changedBy(),
-              row.reason(),
-              row.changedAt());
+      String recomputed = AuditChain.hash(row);
       if (!recomputed.equals(row.hash())) {
         found.add(
             new Discrepancy(

@@ -439,21 +439,7 @@ class MirrorStoreTest {
       String prev = AuditChain.GENESIS;
       for (AuditRecord row : store.audit(env)) {
         assertThat(row.prevHash()).isEqualTo(prev);
-        assertThat(
-                AuditChain.hash(
-                    row.prevHash(),
-                    row.environment(),
-                    row.seq(),
-                    row.version(),
-                    row.commitId(),
-                    row.path(),
-                    row.action(),
-                    row.oldValue().orElse(null),
-                    row.newValue().orElse(null),
-                    row.changedBy(),
-                    row.reason(),
-                    row.changedAt()))
-            .isEqualTo(row.hash());
+        assertThat(AuditChain.hash(row)).isEqualTo(row.hash());
         prev = row.hash();
       }
     }
