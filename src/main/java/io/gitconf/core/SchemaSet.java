@@ -32,6 +32,18 @@ public final class SchemaSet {
     this.problems = List.copyOf(problems);
   }
 
+  /**
+   * The schemas shipped with gitconf, by their category names (for readers of the mirror, which has
+   * no manifest).
+   */
+  public static SchemaSet shipped() {
+    Map<String, JsonNode> schemas = new LinkedHashMap<>();
+    for (String name : BUILTIN) {
+      builtin(name).ifPresent(text -> schemas.put(name, Json.parse(name, text)));
+    }
+    return new SchemaSet(schemas, List.of());
+  }
+
   /** No schemas: only values that look like ciphertext are treated as secret (as in the mirror). */
   public static SchemaSet none() {
     return new SchemaSet(Map.of(), List.of());
