@@ -123,8 +123,53 @@ public final class ClientSnapshot {
     return values;
   }
 
-  Object value(String path) {
-    return values.get(path);
+  /**
+   * The value at {@code path} as {@code type}: String, Long, Double, Boolean, List or Map ({@code
+   * Object} for any).
+   *
+   * @throws GitconfException.Missing when the path is not set
+   * @throws GitconfException.WrongType when it holds another type
+   */
+  public <T> T get(String path, Class<T> type) {
+    Object value = values.get(path);
+    if (type.isInstance(value)) {
+      return type.cast(value);
+    }
+    throw value == null ? missing(path) : wrongType(path, value, type.getSimpleName());
+  }
+
+  public String getString(String path) {
+    return get(path, String.class);
+  }
+
+  public long getLong(String path) {
+    return get(path, Long.class);
+  }
+
+  /** A number as a double (integers included). */
+  public double getDouble(String path) {
+    Object value = values.get(path);
+    if (value instanceof Double d) {
+      return d;
+    }
+    if (value instanceof Long l) {
+      return l;
+    }
+    throw value == null ? missing(path) : wrongType(path, value, "a number");
+  }
+
+  public boolean getBoolean(String path) {
+    return get(path, Boolean.class);
+  }
+
+  private GitconfException missing(String path) {
+    return new GitconfException.Missing(
+        path + ": not set in " + environment() + " (" + describe(version, commit) + ")");
+  }
+
+  private static GitconfException wrongType(String path, Object value, String wanted) {
+    String actual = value instanceof JsonNullMarker ? "null" : value.getClass().getSimpleName();
+    return new GitconfException.WrongType(path + ": is " + actual + ", not " + wanted);
   }
 
   Optional<TraderConfig> trader() {

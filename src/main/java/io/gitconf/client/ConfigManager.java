@@ -1,29 +1,28 @@
 package io.gitconf.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.gitconf.core.ConfigDiff;
+import io.gitconf.core.ChangeRateLimit;
 import io.gitconf.core.ConfigPath;
-import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
 import io.gitconf.core.Problem;
-import io.gitconf.core.SchemaSet;
 import io.gitconf.core.crypto.EncryptedValue;
 import io.gitconf.core.crypto.EncryptionKeys;
 import io.gitconf.core.crypto.Secret;
 import io.gitconf.core.crypto.SecretCipher;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code x-reload: restart} keep their start-up values, and subscribers are told what changed.
  *
  * <pre>{@code
- * ConfigManager config = ConfigManager.builder().directory(Path.of("config")).environment("prod").build();
+ * ConfigManager config = ConfigManager.builder().postgres(dataSource).environment("prod").build();
  * double max = config.getDouble("risk.parameters.maxPositionSizeUsd");
  * }</pre>
  *
@@ -46,40 +45,47 @@ public final class ConfigManager implements AutoCloseable {
   private final ConfigSource source;
   private final String environment;
   private final EncryptionKeys keys;
-  private final Optional<ConfigCache> cache;
-  private final ConfigChangeNotifier notifier = new ConfigChangeNotifier();
+  private final ConfigCache cache;
+  private final ChangeRateLimit rateLimit;
+  private final Optional<ChangeWriter> writer;
   private final int subscriberCapacity;
+  private final ConfigChangeNotifier notifier = new ConfigChangeNotifier();
   private final ExecutorService callbacks =
-      Executors.newSingleThreadExecutor(DirectorySource.daemon("gitconf-config-listeners"));
-  private final SchemaSet schemas;
+      Executors.newSingleThreadExecutor(Threads.daemon("gitconf-config-listeners"));
+  private final ScheduledExecutorService poller =
+      Executors.newSingleThreadScheduledExecutor(Threads.daemon("gitconf-config-ttl"));
   private final ClientSnapshot startup;
   private volatile ClientSnapshot current;
 
-  private ConfigManager(Builder builder, ConfigSource source) {
+  /** What the source last gave, so an unchanged source is not applied (or reported) twice. */
+  private String lastFingerprint = "";
+
+  /** The reasons of the last failed reload, so a source that stays down is reported once. */
+  private List<String> lastFailure = List.of();
+
+  ConfigManager(Builder builder, ConfigSource source) {
     this.source = source;
     this.environment = builder.environment;
     this.keys = builder.keys;
-    this.cache = Optional.ofNullable(builder.cacheFile).map(ConfigCache::new);
+    this.cache = new ConfigCache(builder.cacheTtl, Optional.ofNullable(builder.cacheFile));
+    this.rateLimit = builder.rateLimit;
     this.subscriberCapacity = builder.subscriberCapacity;
-    ConfigSource.Loaded loaded;
     ClientSnapshot first;
-    SchemaSet schemaSet;
     try {
-      loaded = source.load(environment);
-      ClientSnapshot loadedSnapshot =
-          ClientSnapshot.of(loaded.snapshot(), loaded.version(), loaded.commit());
-      cache.ifPresent(c -> c.write(loadedSnapshot));
-      first = loadedSnapshot;
-      schemaSet = loaded.schemas();
+      ConfigSource.Loaded loaded = source.load(environment);
+      first = ClientSnapshot.of(loaded.snapshot(), loaded.version(), loaded.commit());
+      cache.write(loaded.snapshot(), loaded.version(), loaded.commit());
+      lastFingerprint = loaded.fingerprint();
     } catch (GitconfException e) {
-      Optional<ClientSnapshot> cached = cache.flatMap(c -> c.read(environment));
+      Optional<ClientSnapshot> cached = cache.read(environment);
       if (cached.isEmpty()) {
+        source.close();
         throw new GitconfException.Unavailable(
             source.describe()
                 + ": cannot load environment "
                 + environment
                 + " and there is no last-known-good cache"
-                + cache.map(c -> " at " + c.file()).orElse(" (none configured)")
+                + cache.file().map(f -> " at " + f).orElse(" (none configured)")
                 + ": "
                 + e.getMessage(),
             e);
@@ -90,12 +96,19 @@ public final class ConfigManager implements AutoCloseable {
           firstLine(e),
           cached.get());
       first = cached.get();
-      schemaSet = SchemaSet.shipped();
+      lastFailure = List.of(firstLine(e));
     }
-    this.schemas = schemaSet;
     this.startup = first;
     this.current = first;
-    source.watch(this::reloadQuietly);
+    this.writer =
+        builder.configRepository != null
+            ? Optional.of(new ChangeWriter(builder.configRepository, Optional.empty()))
+            : source.writer();
+    source.watch(this::refreshQuietly);
+    if (source.needsPolling() || !lastFailure.isEmpty()) {
+      long ttl = cache.ttl().toMillis();
+      poller.scheduleWithFixedDelay(this::refreshQuietly, ttl, ttl, TimeUnit.MILLISECONDS);
+    }
   }
 
   public static Builder builder() {
@@ -107,28 +120,30 @@ public final class ConfigManager implements AutoCloseable {
     return current;
   }
 
+  public String environment() {
+    return environment;
+  }
+
+  /** The TTL and last-known-good file this manager uses. */
+  public ConfigCache cache() {
+    return cache;
+  }
+
   public String getString(String path) {
-    return get(path, String.class);
+    return current.get(path, String.class);
   }
 
   public long getLong(String path) {
-    return get(path, Long.class);
+    return current.get(path, Long.class);
   }
 
   /** A number as a double (integers included). */
   public double getDouble(String path) {
-    Object value = require(current, path);
-    if (value instanceof Double d) {
-      return d;
-    }
-    if (value instanceof Long l) {
-      return l;
-    }
-    throw wrongType(path, value, "a number");
+    return current.getDouble(path);
   }
 
   public boolean getBoolean(String path) {
-    return get(path, Boolean.class);
+    return current.get(path, Boolean.class);
   }
 
   /**
@@ -149,19 +164,15 @@ public final class ConfigManager implements AutoCloseable {
 
   /** A value of the given type: String, Long, Double, Boolean, List or Map. */
   public <T> T get(String path, Class<T> type) {
-    Object value = require(current, path);
-    if (!type.isInstance(value)) {
-      throw wrongType(path, value, type.getSimpleName());
-    }
-    return type.cast(value);
+    return current.get(path, type);
   }
 
   /**
    * The plaintext of an encrypted value, with the keys this manager was given; a clear error
-   * without them.
+   * without them, for this path only.
    */
   public Secret getSecret(String path) {
-    Object value = require(current, path);
+    Object value = current.get(path, Object.class);
     if (!(value instanceof String text) || !EncryptedValue.isEncrypted(text)) {
       throw new GitconfException.WrongType(path + ": not an encrypted value");
     }
@@ -202,6 +213,42 @@ public final class ConfigManager implements AutoCloseable {
     return Optional.ofNullable(current.tokensBySymbol().get(symbol));
   }
 
+  /**
+   * Changes one value of this manager's environment as a Git commit in the config repository
+   * (author {@code user}, message {@code reason}) and pushes it; the change reaches this and every
+   * other client when the syncer has mirrored it (or, for a directory or Git source, at the next
+   * reload). The whole repository is validated with the change first: an invalid value is refused
+   * before anything is committed. Returns the commit id, or empty when the value was already set.
+   *
+   * @param user {@code Name <email>}, or a bare name
+   * @throws GitconfException.ValidationFailed when the value breaks a schema or cross-field rule
+   * @throws GitconfException.RateLimited when {@code user} made as many changes as the rate limit
+   *     allows; it says when to retry
+   * @throws GitconfException.BadRequest with no config repository to commit to, for a secret path,
+   *     an unknown category or a blank reason
+   * @throws GitconfException.Unavailable when the repository or its remote cannot be reached
+   */
+  public Optional<String> set(String path, Object value, String user, String reason) {
+    ChangeWriter target =
+        writer.orElseThrow(
+            () ->
+                new GitconfException.BadRequest(
+                    "set() needs a Git working copy of the config repository:"
+                        + " ConfigManager.builder().configRepository(path)"));
+    Optional<String> commit =
+        target.set(
+            environment,
+            ConfigPath.parse(path),
+            Json.MAPPER.valueToTree(value),
+            user,
+            reason,
+            rateLimit);
+    commit.ifPresent(
+        id ->
+            LOG.info("{} set {} in {} as commit {}", user, path, environment, id.substring(0, 10)));
+    return commit;
+  }
+
   /** A subscription to every event, with a bounded queue. */
   public ConfigSubscription subscribe() {
     return notifier.subscribe(subscriberCapacity);
@@ -225,113 +272,75 @@ public final class ConfigManager implements AutoCloseable {
    * snapshot is kept.
    */
   public synchronized boolean reload() {
-    ClientSnapshot next;
-    List<String> restartPaths;
     try {
-      ConfigSource.Loaded loaded = source.load(environment);
-      if (loaded.snapshot().checksum().equals(current.source().checksum())
-          && loaded.commit().equals(current.commit())) {
-        return true;
-      }
-      SortedMap<String, JsonNode> leaves = new TreeMap<>(loaded.snapshot().leaves());
-      restartPaths = keepRestartValues(leaves);
-      ConfigSnapshot effective =
-          restartPaths.isEmpty()
-              ? loaded.snapshot()
-              : ConfigSnapshot.fromLeaves(environment, leaves);
-      next = ClientSnapshot.of(effective, loaded.version(), loaded.commit());
-      if (next.checksum().equals(current.checksum())) {
-        publishRestart(restartPaths, loaded);
-        return true;
-      }
+      apply(source.load(environment));
+      return true;
     } catch (GitconfException e) {
-      List<String> reasons =
-          e instanceof GitconfException.ValidationFailed failed
-              ? failed.problems().stream().map(Problem::toString).toList()
-              : List.of(firstLine(e));
-      LOG.warn(
-          "{}: reload of {} failed, still serving {}: {}",
-          source.describe(),
-          environment,
-          current,
-          reasons);
-      notifier.publish(List.of(new ConfigChangeEvent.ReloadFailed(reasons)));
+      lastFailure = List.of();
+      failed(e);
       return false;
     }
-    ClientSnapshot previous = current;
-    current = next;
-    cache.ifPresent(c -> c.write(next));
-    List<ConfigChangeEvent> events = new ArrayList<>();
-    String version = ClientSnapshot.describe(next.version(), next.commit());
-    for (ConfigDiff.Change change :
-        ConfigDiff.between(previous.source(), next.source(), schemas).changes()) {
-      events.add(
-          new ConfigChangeEvent.ValueChanged(
-              change.path(), text(change.before()), text(change.after()), version));
-    }
-    if (!restartPaths.isEmpty()) {
-      events.add(new ConfigChangeEvent.RestartRequired(restartPaths, version));
-    }
-    events.add(new ConfigChangeEvent.VersionActivated(environment, version, next.checksum()));
-    notifier.publish(events);
-    return true;
   }
 
-  private void publishRestart(List<String> restartPaths, ConfigSource.Loaded loaded) {
-    if (!restartPaths.isEmpty()) {
-      notifier.publish(
-          List.of(
-              new ConfigChangeEvent.RestartRequired(
-                  restartPaths, ClientSnapshot.describe(loaded.version(), loaded.commit()))));
-    }
-  }
-
-  /** Puts back the start-up value of every changed x-reload: restart path; returns those paths. */
-  private List<String> keepRestartValues(SortedMap<String, JsonNode> leaves) {
-    List<String> changed = new ArrayList<>();
-    SortedMap<String, JsonNode> original = startup.source().leaves();
-    java.util.Set<String> paths = new java.util.TreeSet<>(leaves.keySet());
-    paths.addAll(original.keySet());
-    for (String path : paths) {
-      if (!schemas.requiresRestart(ConfigPath.parse(path))
-          || java.util.Objects.equals(leaves.get(path), original.get(path))) {
-        continue;
-      }
-      changed.add(path);
-      if (original.containsKey(path)) {
-        leaves.put(path, original.get(path));
-      } else {
-        leaves.remove(path);
-      }
-    }
-    return changed;
-  }
-
-  private void reloadQuietly() {
+  /** A reload that first asks the source, cheaply, whether there is anything new. */
+  private synchronized void refresh() {
     try {
-      reload();
+      Optional<String> fingerprint = source.fingerprint(environment);
+      if (fingerprint.isPresent() && fingerprint.get().equals(lastFingerprint)) {
+        recovered();
+        return;
+      }
+      apply(source.load(environment));
+    } catch (GitconfException e) {
+      failed(e);
+    }
+  }
+
+  private void apply(ConfigSource.Loaded loaded) {
+    if (loaded.fingerprint().equals(lastFingerprint)) {
+      recovered();
+      return;
+    }
+    SnapshotUpdate update = SnapshotUpdate.of(startup, current, loaded);
+    current = update.next();
+    lastFingerprint = loaded.fingerprint();
+    recovered();
+    cache.write(loaded.snapshot(), loaded.version(), loaded.commit());
+    notifier.publish(update.events());
+  }
+
+  /** Reports a failed reload, once while the same failure repeats (a source that stays down). */
+  private void failed(GitconfException e) {
+    List<String> reasons =
+        e instanceof GitconfException.ValidationFailed validation
+            ? validation.problems().stream().map(Problem::toString).toList()
+            : List.of(firstLine(e));
+    if (reasons.equals(lastFailure)) {
+      return;
+    }
+    lastFailure = reasons;
+    LOG.warn(
+        "{}: reload of {} failed, still serving {}: {}",
+        source.describe(),
+        environment,
+        current,
+        reasons);
+    notifier.publish(List.of(new ConfigChangeEvent.ReloadFailed(reasons)));
+  }
+
+  private void recovered() {
+    if (!lastFailure.isEmpty()) {
+      LOG.info("{}: reachable again, serving {}", source.describe(), current);
+      lastFailure = List.of();
+    }
+  }
+
+  private void refreshQuietly() {
+    try {
+      refresh();
     } catch (RuntimeException e) {
       LOG.warn("{}: unexpected failure while reloading: {}", source.describe(), e.toString());
     }
-  }
-
-  private static String text(Optional<JsonNode> value) {
-    return value.map(v -> v.isTextual() ? v.asText() : Json.canonical(v)).orElse("(none)");
-  }
-
-  private static Object require(ClientSnapshot snapshot, String path) {
-    Object value = snapshot.value(path);
-    if (value == null) {
-      throw new GitconfException.Missing(
-          path + ": not set in " + snapshot.environment() + " (" + snapshot.commit() + ")");
-    }
-    return value;
-  }
-
-  private static GitconfException wrongType(String path, Object value, String wanted) {
-    String actual =
-        value instanceof ClientSnapshot.JsonNullMarker ? "null" : value.getClass().getSimpleName();
-    return new GitconfException.WrongType(path + ": is " + actual + ", not " + wanted);
   }
 
   private GitconfException missing(String category) {
@@ -342,26 +351,75 @@ public final class ConfigManager implements AutoCloseable {
     return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
   }
 
+  /** Stops watching and polling the source; the last snapshot stays readable. */
   @Override
   public void close() {
+    poller.shutdownNow();
     source.close();
     callbacks.shutdownNow();
   }
 
+  @Override
+  public String toString() {
+    return "ConfigManager[" + source.describe() + ", " + current + "]";
+  }
+
   /** Options of a {@link ConfigManager}; {@link #build()} loads the configuration or fails fast. */
   public static final class Builder {
-    private Path directory;
     private String environment;
     private EncryptionKeys keys = EncryptionKeys.none();
     private Path cacheFile;
+    private Duration cacheTtl = ConfigCache.DEFAULT_TTL;
     private Duration debounce = Duration.ofMillis(50);
+    private Duration reconnectBackoff = Duration.ofMillis(250);
+    private Path workDir;
+    private Path configRepository;
+    private ChangeRateLimit rateLimit = ChangeRateLimit.defaults();
     private int subscriberCapacity = ConfigChangeNotifier.DEFAULT_CAPACITY;
+    private Function<Builder, ConfigSource> sourceFactory;
 
     private Builder() {}
 
-    /** A working copy on disk, watched for changes. */
+    /**
+     * The PostgreSQL mirror the syncer writes: the active version of the environment, reloaded on
+     * {@code NOTIFY} (one connection of {@code dataSource} is kept for {@code LISTEN}) and checked
+     * every {@link #cacheTtl TTL} in case a notification was lost.
+     */
+    public Builder postgres(DataSource dataSource) {
+      this.sourceFactory =
+          b -> new PostgresSource(dataSource, b.environment, b.reconnectBackoff, MAX_BACKOFF);
+      return this;
+    }
+
+    /** The mirror at a JDBC URL, e.g. {@code jdbc:postgresql://db:5432/gitconf?user=trader}. */
+    public Builder postgres(String jdbcUrl) {
+      PGSimpleDataSource dataSource = new PGSimpleDataSource();
+      dataSource.setURL(jdbcUrl);
+      return postgres(dataSource);
+    }
+
+    /** A working copy on disk, watched for saves (development). */
     public Builder directory(Path directory) {
-      this.directory = directory;
+      this.sourceFactory = b -> new DirectorySource(directory, b.debounce);
+      return this;
+    }
+
+    /**
+     * A branch of a Git remote, cloned into {@link #workDir} and fetched every {@link #cacheTtl
+     * TTL}. Credentials come from {@code GITCONF_GIT_USERNAME} and {@code GITCONF_GIT_PASSWORD}.
+     */
+    public Builder git(String remoteUrl, String branch) {
+      this.sourceFactory =
+          b ->
+              new GitSource(
+                  remoteUrl,
+                  branch,
+                  b.workDir != null
+                      ? b.workDir
+                      : Path.of(
+                          System.getProperty("java.io.tmpdir"),
+                          "gitconf-client-"
+                              + Integer.toHexString((remoteUrl + branch).hashCode())));
       return this;
     }
 
@@ -370,6 +428,7 @@ public final class ConfigManager implements AutoCloseable {
       return this;
     }
 
+    /** Keys for {@link #getSecret}; none by default. */
     public Builder keys(EncryptionKeys keys) {
       this.keys = keys;
       return this;
@@ -381,9 +440,47 @@ public final class ConfigManager implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How often a mirror or Git source is checked for changes it may not have told of (default 5
+     * s).
+     */
+    public Builder cacheTtl(Duration ttl) {
+      this.cacheTtl = ttl;
+      return this;
+    }
+
     /** How long the file watcher waits for more saves before reloading (default 50 ms). */
     public Builder debounce(Duration debounce) {
       this.debounce = debounce;
+      return this;
+    }
+
+    /**
+     * The first wait before the mirror listener reconnects; it doubles up to 10 s (default 250 ms).
+     */
+    public Builder reconnectBackoff(Duration first) {
+      this.reconnectBackoff = first;
+      return this;
+    }
+
+    /** Where the Git source keeps its clone (default: a folder in the temporary directory). */
+    public Builder workDir(Path workDir) {
+      this.workDir = workDir;
+      return this;
+    }
+
+    /**
+     * The Git working copy {@link #set} commits to and pushes from. Needed with the mirror source;
+     * a directory or Git source uses its own.
+     */
+    public Builder configRepository(Path workingCopy) {
+      this.configRepository = workingCopy;
+      return this;
+    }
+
+    /** Changes one user may make through {@link #set} (default 10 a minute). */
+    public Builder rateLimit(ChangeRateLimit rateLimit) {
+      this.rateLimit = rateLimit;
       return this;
     }
 
@@ -393,14 +490,22 @@ public final class ConfigManager implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Loads the configuration. Fails fast with {@link GitconfException.Unavailable} when the source
+     * cannot be loaded and there is no last-known-good cache; with one, serves it with a warning
+     * and keeps retrying.
+     */
     public ConfigManager build() {
-      if (environment == null) {
+      if (environment == null || environment.isBlank()) {
         throw new GitconfException.BadRequest("ConfigManager needs an environment");
       }
-      if (directory == null) {
-        throw new GitconfException.BadRequest("ConfigManager needs a source: directory(path)");
+      if (sourceFactory == null) {
+        throw new GitconfException.BadRequest(
+            "ConfigManager needs a source: postgres(dataSource), directory(path) or git(url, branch)");
       }
-      return new ConfigManager(this, new DirectorySource(directory, debounce));
+      return new ConfigManager(this, sourceFactory.apply(this));
     }
   }
+
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 }

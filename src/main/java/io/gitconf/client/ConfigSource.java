@@ -2,13 +2,23 @@ package io.gitconf.client;
 
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.SchemaSet;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Where a {@link ConfigManager} reads configuration from, and how it learns that it changed. */
 interface ConfigSource extends AutoCloseable {
 
-  /** One load: the environment's resolved snapshot, validated, with what identifies it. */
-  record Loaded(ConfigSnapshot snapshot, OptionalLong version, String commit, SchemaSet schemas) {}
+  /**
+   * One load: the environment's resolved snapshot, validated, with what identifies it. {@code
+   * fingerprint} tells this load from another of the same source (a mirror version and checksum, a
+   * commit id); equal fingerprints mean equal snapshots.
+   */
+  record Loaded(
+      ConfigSnapshot snapshot,
+      OptionalLong version,
+      String commit,
+      SchemaSet schemas,
+      String fingerprint) {}
 
   /**
    * Loads the environment's current configuration. Throws {@link
@@ -18,9 +28,29 @@ interface ConfigSource extends AutoCloseable {
   Loaded load(String environment);
 
   /**
+   * The {@link Loaded#fingerprint()} the next {@link #load} would return, when the source can tell
+   * it more cheaply than by loading (the mirror reads one row instead of every item). Empty when it
+   * cannot; the caller then loads.
+   */
+  default Optional<String> fingerprint(String environment) {
+    return Optional.empty();
+  }
+
+  /**
    * Starts calling {@code changed} (from any thread) whenever the configuration may have changed.
    */
   void watch(Runnable changed);
+
+  /**
+   * True when the source does not tell of every change by itself, so the manager must also ask it
+   * every TTL (the mirror, whose notifications can be lost, and a Git remote).
+   */
+  boolean needsPolling();
+
+  /** The Git working copy this source reads, which {@link ConfigManager#set} commits to. */
+  default Optional<ChangeWriter> writer() {
+    return Optional.empty();
+  }
 
   String describe();
 

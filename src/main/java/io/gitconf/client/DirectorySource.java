@@ -1,14 +1,17 @@
 package io.gitconf.client;
 
 import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Problem;
 import io.gitconf.core.RepoTree;
 import io.methvin.watcher.DirectoryWatcher;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +27,7 @@ final class DirectorySource implements ConfigSource {
   private final Path directory;
   private final Duration debounce;
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(daemon("gitconf-directory-debounce"));
+      Executors.newSingleThreadScheduledExecutor(Threads.daemon("gitconf-directory-debounce"));
   private DirectoryWatcher watcher;
   private ScheduledFuture<?> pending;
 
@@ -41,8 +44,22 @@ final class DirectorySource implements ConfigSource {
     if (!errors.isEmpty()) {
       throw new GitconfException.ValidationFailed(describe(), errors);
     }
+    ConfigSnapshot snapshot = repository.snapshot(environment);
     return new Loaded(
-        repository.snapshot(environment), OptionalLong.empty(), describe(), repository.schemas());
+        snapshot, OptionalLong.empty(), describe(), repository.schemas(), snapshot.checksum());
+  }
+
+  @Override
+  public boolean needsPolling() {
+    return false;
+  }
+
+  /** A working copy that is a Git repository takes {@link ConfigManager#set} commits. */
+  @Override
+  public Optional<ChangeWriter> writer() {
+    return Files.isDirectory(directory.resolve(".git"))
+        ? Optional.of(new ChangeWriter(directory, Optional.empty()))
+        : Optional.empty();
   }
 
   @Override
@@ -88,13 +105,5 @@ final class DirectorySource implements ConfigSource {
       // closing a watcher that failed is not worth reporting
     }
     timer.shutdownNow();
-  }
-
-  static java.util.concurrent.ThreadFactory daemon(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

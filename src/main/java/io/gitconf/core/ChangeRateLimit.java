@@ -54,4 +54,16 @@ public record ChangeRateLimit(int changes, Duration window) {
     Instant oldestCounted = inWindow.get(inWindow.size() - changes);
     return Optional.of(Duration.between(windowStart, oldestCounted).plusSeconds(1));
   }
+
+  /** As it is written: {@code 10/min}, {@code 3/s}, {@code 100/h}, or {@code 5/PT30M}. */
+  @Override
+  public String toString() {
+    String unit =
+        window.equals(Duration.ofSeconds(1))
+            ? "s"
+            : window.equals(Duration.ofMinutes(1))
+                ? "min"
+                : window.equals(Duration.ofHours(1)) ? "h" : window.toString();
+    return changes + "/" + unit;
+  }
 }

@@ -108,11 +108,27 @@ public class GitconfException extends RuntimeException {
    * The caller asked for something that cannot be done as asked (bad argument, unknown
    * environment).
    */
-  public static final class BadRequest extends GitconfException {
+  public static class BadRequest extends GitconfException {
     private static final long serialVersionUID = 1L;
 
     public BadRequest(String message) {
       super(message);
+    }
+  }
+
+  /** A user made as many configuration changes as the rate limit allows; it says when to retry. */
+  public static final class RateLimited extends BadRequest {
+    private static final long serialVersionUID = 1L;
+    private final java.time.Duration retryAfter;
+
+    public RateLimited(String message, java.time.Duration retryAfter) {
+      super(message);
+      this.retryAfter = retryAfter;
+    }
+
+    /** How long until one more change is allowed. */
+    public java.time.Duration retryAfter() {
+      return retryAfter;
     }
   }
 }

@@ -37,11 +37,30 @@ public final class SchemaSet {
    * no manifest).
    */
   public static SchemaSet shipped() {
-    Map<String, JsonNode> schemas = new LinkedHashMap<>();
-    for (String name : BUILTIN) {
-      builtin(name).ifPresent(text -> schemas.put(name, Json.parse(name, text)));
+    return Shipped.SCHEMAS;
+  }
+
+  /** Parsed once: the shipped schemas never change while the JVM runs. */
+  private static final class Shipped {
+    static final SchemaSet SCHEMAS = load();
+
+    private static SchemaSet load() {
+      Map<String, JsonNode> schemas = new LinkedHashMap<>();
+      for (String name : BUILTIN) {
+        builtin(name).ifPresent(text -> schemas.put(name, Json.parse(name, text)));
+      }
+      return new SchemaSet(schemas, List.of());
     }
-    return new SchemaSet(schemas, List.of());
+  }
+
+  /**
+   * The schemas of the given categories only: a mirror snapshot is validated against the categories
+   * it holds, since the mirror keeps no manifest saying which ones are required.
+   */
+  public SchemaSet only(java.util.Collection<String> categories) {
+    Map<String, JsonNode> kept = new LinkedHashMap<>(schemas);
+    kept.keySet().retainAll(categories);
+    return new SchemaSet(kept, problems);
   }
 
   /** No schemas: only values that look like ciphertext are treated as secret (as in the mirror). */

@@ -1,0 +1,148 @@
+package io.gitconf.client;
+
+import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.GitRemotes;
+import io.gitconf.core.GitTrees;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.Problem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+
+/**
+ * A branch of a Git remote, cloned into a working folder that gitconf owns and fetched whenever the
+ * manager polls. Configuration is read from the fetched commit's objects ({@code
+ * refs/remotes/origin/<branch>}), never from the checked-out files, so a fetch that arrives while a
+ * change is being made cannot mix two commits. {@link ConfigManager#set} commits in the same clone
+ * and pushes.
+ *
+ * <p>Thread-safe.
+ */
+final class GitSource implements ConfigSource {
+  private final String remote;
+  private final String branch;
+  private final Path workDir;
+
+  /** Also the lock of the clone: a fetch never runs while a change is being committed. */
+  private final ChangeWriter writer;
+
+  GitSource(String remote, String branch, Path workDir) {
+    this.remote = remote;
+    this.branch = branch;
+    this.workDir = workDir.toAbsolutePath().normalize();
+    this.writer = new ChangeWriter(this.workDir, Optional.of(branch));
+  }
+
+  @Override
+  public Loaded load(String environment) {
+    synchronized (writer) {
+      return load(environment, openOrClone());
+    }
+  }
+
+  private Loaded load(String environment, Git opened) {
+    try (Git git = opened) {
+      GitRemotes.fetch(git);
+      RevCommit head = head(git);
+      ConfigRepository repository =
+          ConfigRepository.load(GitTrees.commit(git.getRepository(), head));
+      List<Problem> errors =
+          repository.validate(List.of(environment)).stream().filter(Problem::isError).toList();
+      if (!errors.isEmpty()) {
+        throw new GitconfException.ValidationFailed(
+            describe() + " commit " + head.abbreviate(10).name(), errors);
+      }
+      return new Loaded(
+          repository.snapshot(environment),
+          OptionalLong.empty(),
+          head.name(),
+          repository.schemas(),
+          head.name());
+    }
+  }
+
+  @Override
+  public Optional<String> fingerprint(String environment) {
+    synchronized (writer) {
+      try (Git git = openOrClone()) {
+        GitRemotes.fetch(git);
+        return Optional.of(head(git).name());
+      }
+    }
+  }
+
+  private RevCommit head(Git git) {
+    String ref = "refs/remotes/origin/" + branch;
+    try (RevWalk walk = new RevWalk(git.getRepository())) {
+      ObjectId id = git.getRepository().resolve(ref);
+      if (id == null) {
+        throw new GitconfException.Unavailable(describe() + ": the remote has no branch " + branch);
+      }
+      return walk.parseCommit(id);
+    } catch (IOException e) {
+      throw new GitconfException.Unavailable(
+          describe() + ": cannot read " + ref + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Git openOrClone() {
+    try {
+      if (Files.isDirectory(workDir.resolve(".git"))) {
+        Git git = Git.open(workDir.toFile());
+        String url = git.getRepository().getConfig().getString("remote", "origin", "url");
+        if (!remote.equals(url)) {
+          git.close();
+          throw new GitconfException.BadRequest(
+              workDir + " is a clone of " + url + ", not of " + remote + "; give another folder");
+        }
+        return git;
+      }
+      var clone =
+          Git.cloneRepository().setURI(remote).setBranch(branch).setDirectory(workDir.toFile());
+      GitRemotes.credentials().ifPresent(clone::setCredentialsProvider);
+      return clone.call();
+    } catch (IOException | GitAPIException | RuntimeException e) {
+      if (e instanceof GitconfException gitconf) {
+        throw gitconf;
+      }
+      throw new GitconfException.Unavailable(
+          describe() + ": cannot clone into " + workDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void watch(Runnable changed) {
+    // A remote tells nothing by itself: the manager polls.
+  }
+
+  @Override
+  public boolean needsPolling() {
+    return true;
+  }
+
+  @Override
+  public Optional<ChangeWriter> writer() {
+    synchronized (writer) {
+      openOrClone().close();
+    }
+    return Optional.of(writer);
+  }
+
+  @Override
+  public String describe() {
+    return "git " + remote + " (" + branch + ")";
+  }
+
+  @Override
+  public void close() {
+    // Each call opens and closes the repository.
+  }
+}

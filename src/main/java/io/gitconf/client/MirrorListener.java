@@ -1,0 +1,151 @@
+package io.gitconf.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.Json;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens on the mirror's notification channel with a dedicated connection and calls {@code
+ * changed} when a new version of the environment is activated. When the connection is lost it
+ * reconnects with exponential backoff, and on every (re)connection it calls {@code changed} once,
+ * since a notification sent while nobody listened is gone. Notifications can still be lost, which
+ * is why the manager also polls every TTL.
+ *
+ * <p>Thread-safe: one thread of its own does the listening.
+ */
+final class MirrorListener implements AutoCloseable {
+  /** The channel {@code MirrorWriter} notifies after each activation. */
+  static final String CHANNEL = "gitconf_config";
+
+  /** Shown in {@code pg_stat_activity}, so an operator can tell the listeners apart. */
+  static final String APPLICATION_NAME = "gitconf-client-listener";
+
+  private static final Logger LOG = LoggerFactory.getLogger(MirrorListener.class);
+  private static final int WAIT_MILLIS = 250;
+
+  private final javax.sql.DataSource dataSource;
+  private final String environment;
+  private final Runnable changed;
+  private final Duration firstBackoff;
+  private final Duration maxBackoff;
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile boolean listening;
+
+  MirrorListener(
+      javax.sql.DataSource dataSource,
+      String environment,
+      Runnable changed,
+      Duration firstBackoff,
+      Duration maxBackoff) {
+    this.dataSource = dataSource;
+    this.environment = environment;
+    this.changed = changed;
+    this.firstBackoff = firstBackoff;
+    this.maxBackoff = maxBackoff;
+    this.thread = new Thread(this::run, "gitconf-mirror-listener-" + environment);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  boolean listening() {
+    return listening;
+  }
+
+  private void run() {
+    Duration backoff = firstBackoff;
+    boolean first = true;
+    while (!closed) {
+      try (Connection conn = dataSource.getConnection()) {
+        conn.setAutoCommit(true);
+        try (Statement statement = conn.createStatement()) {
+          statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
+          statement.execute("LISTEN " + CHANNEL);
+        }
+        PGConnection pg = conn.unwrap(PGConnection.class);
+        listening = true;
+        if (!first) {
+          LOG.info("listening for {} changes again", environment);
+        }
+        backoff = firstBackoff;
+        changed.run();
+        first = false;
+        while (!closed) {
+          PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
+          if (notifications != null && concernsEnvironment(notifications)) {
+            changed.run();
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        listening = false;
+        if (closed) {
+          break;
+        }
+        LOG.warn(
+            "mirror notifications for {} unavailable ({}); reconnecting in {} ms",
+            environment,
+            firstLine(e),
+            backoff.toMillis());
+        if (!sleep(backoff)) {
+          break;
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(maxBackoff) > 0
+                ? maxBackoff
+                : backoff.multipliedBy(2);
+      }
+    }
+    listening = false;
+  }
+
+  private boolean concernsEnvironment(PGNotification[] notifications) {
+    for (PGNotification notification : notifications) {
+      try {
+        JsonNode payload = Json.parse("notification", notification.getParameter());
+        if (environment.equals(payload.path("environment").asText())) {
+          return true;
+        }
+      } catch (GitconfException e) {
+        // Not a payload this client knows: reload to be safe.
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static String firstLine(Exception e) {
+    return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(2_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
