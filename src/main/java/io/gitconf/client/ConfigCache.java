@@ -62,14 +62,16 @@ public final class ConfigCache {
    * Writes a loaded snapshot to the last-known-good file. A failure is logged, not thrown: the
    * snapshot is served either way.
    */
-  synchronized void write(ConfigSnapshot snapshot, OptionalLong version, String commit) {
+  synchronized void write(ConfigSource.Loaded loaded) {
     if (file.isEmpty()) {
       return;
     }
+    ConfigSnapshot snapshot = loaded.snapshot();
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("environment", snapshot.environment());
-    version.ifPresent(v -> root.put("version", v));
-    root.put("commit", commit);
+    loaded.version().ifPresent(v -> root.put("version", v));
+    root.put("commit", loaded.commit());
+    root.put("fingerprint", loaded.fingerprint());
     root.put("checksum", snapshot.checksum());
     ObjectNode values = root.putObject("values");
     snapshot.leaves().forEach(values::set);
@@ -85,11 +87,14 @@ public final class ConfigCache {
     }
   }
 
+  /** A snapshot read back from the file, with the fingerprint of the load that wrote it. */
+  record Cached(ClientSnapshot snapshot, String fingerprint) {}
+
   /**
    * The cached snapshot of {@code environment}, if the file exists, is intact and is for that
    * environment.
    */
-  synchronized Optional<ClientSnapshot> read(String environment) {
+  synchronized Optional<Cached> read(String environment) {
     if (file.isEmpty() || !Files.isRegularFile(file.get())) {
       return Optional.empty();
     }
@@ -111,7 +116,10 @@ public final class ConfigCache {
           root.has("version")
               ? OptionalLong.of(root.get("version").asLong())
               : OptionalLong.empty();
-      return Optional.of(ClientSnapshot.of(snapshot, version, root.path("commit").asText()));
+      return Optional.of(
+          new Cached(
+              ClientSnapshot.of(snapshot, version, root.path("commit").asText()),
+              root.path("fingerprint").asText()));
     } catch (IOException | GitconfException e) {
       LOG.warn("cannot read the last-known-good cache {}: {}", file.get(), e.getMessage());
       return Optional.empty();

@@ -74,10 +74,10 @@ public final class ConfigManager implements AutoCloseable {
     try {
       ConfigSource.Loaded loaded = source.load(environment);
       first = ClientSnapshot.of(loaded.snapshot(), loaded.version(), loaded.commit());
-      cache.write(loaded.snapshot(), loaded.version(), loaded.commit());
+      cache.write(loaded);
       lastFingerprint = loaded.fingerprint();
     } catch (GitconfException e) {
-      Optional<ClientSnapshot> cached = cache.read(environment);
+      Optional<ConfigCache.Cached> cached = cache.read(environment);
       if (cached.isEmpty()) {
         source.close();
         throw new GitconfException.Unavailable(
@@ -94,8 +94,9 @@ public final class ConfigManager implements AutoCloseable {
           "{}: {}; serving the last-known-good snapshot ({}) until it can be reloaded",
           source.describe(),
           firstLine(e),
-          cached.get());
-      first = cached.get();
+          cached.get().snapshot());
+      first = cached.get().snapshot();
+      lastFingerprint = cached.get().fingerprint();
       lastFailure = List.of(firstLine(e));
     }
     this.startup = first;
@@ -305,7 +306,7 @@ public final class ConfigManager implements AutoCloseable {
     current = update.next();
     lastFingerprint = loaded.fingerprint();
     recovered();
-    cache.write(loaded.snapshot(), loaded.version(), loaded.commit());
+    cache.write(loaded);
     notifier.publish(update.events());
   }
 

@@ -133,7 +133,7 @@ public final class ConfigSchemaValidator {
 
   /**
    * The layer responsible for a path: where its value (or its deletion) was written, else the
-   * nearest parent.
+   * nearest parent; none for a snapshot read from the mirror, which keeps no files and lines.
    */
   static Origin originFor(ConfigSnapshot snapshot, ConfigPath path) {
     for (ConfigPath p = path; ; p = p.parent().get()) {
@@ -142,7 +142,9 @@ public final class ConfigSchemaValidator {
         return layers.get(layers.size() - 1).origin();
       }
       if (p.parent().isEmpty()) {
-        return Origin.of(ConfigRepository.BASE_DIR + path.category() + ".yaml", 1);
+        return snapshot.hasProvenance()
+            ? Origin.of(ConfigRepository.BASE_DIR + path.category() + ".yaml", 1)
+            : null;
       }
     }
   }

@@ -114,6 +114,11 @@ public final class ConfigSnapshot {
     return provenance.getOrDefault(path.toString(), List.of());
   }
 
+  /** False for a snapshot built from leaves alone (as read from the mirror or a cache file). */
+  public boolean hasProvenance() {
+    return !provenance.isEmpty();
+  }
+
   /** The file and line of the value in effect at a path, if the path is set. */
   public Optional<Origin> origin(ConfigPath path) {
     List<Layer> layers = provenance(path);

@@ -187,7 +187,11 @@ final class CrossFieldRules {
    * 0 for a value from base, 1 from an ancestor environment, 2 from the environment's own overlay.
    */
   private int layerRank(String path) {
-    String file = ConfigSchemaValidator.originFor(snapshot, ConfigPath.parse(path)).file();
+    Origin origin = ConfigSchemaValidator.originFor(snapshot, ConfigPath.parse(path));
+    if (origin == null) {
+      return 0;
+    }
+    String file = origin.file();
     if (file.startsWith(ConfigRepository.ENVIRONMENTS_DIR + snapshot.environment() + "/")) {
       return 2;
     }

@@ -214,9 +214,8 @@ class ConfigManagerTest {
                     broken.set(p.toString());
                   }
                   ClientSnapshot s = test.snapshot();
-                  if (((Number) s.value("risk.parameters.maxTotalPositionUsd")).doubleValue()
-                      != ((Number) s.value("risk.parameters.maxPositionSizeUsd")).doubleValue()
-                          * 10) {
+                  if (s.getDouble("risk.parameters.maxTotalPositionUsd")
+                      != s.getDouble("risk.parameters.maxPositionSizeUsd") * 10) {
                     broken.set(s.toString());
                   }
                 }
