@@ -130,9 +130,6 @@ final class GitSource implements ConfigSource {
 
   @Override
   public Optional<ChangeWriter> writer() {
-    synchronized (writer) {
-      openOrClone().close();
-    }
     return Optional.of(writer);
   }
 
