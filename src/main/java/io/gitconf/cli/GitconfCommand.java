@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       UpCommand.class,
       SyncCommand.class,
       HistoryCommand.class,
+      WatchCommand.class,
       StatusCommand.class,
       VerifyCommand.class,
       RebuildCommand.class,

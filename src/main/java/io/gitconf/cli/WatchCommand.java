@@ -1,0 +1,176 @@
+package io.gitconf.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.client.ConfigChangeEvent;
+import io.gitconf.client.ConfigManager;
+import io.gitconf.client.ConfigSubscription;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.Json;
+import io.gitconf.sync.Database;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "A client that prints each configuration event as it happens: changed values (secrets as ****),",
+      "activated versions, paths that need a restart, and reloads that failed. The easiest way to see",
+      "hot reload work. Reads the mirror (--db, --embedded-postgres), a working copy (--repo) or a Git",
+      "remote (--git URL --branch B)."
+    })
+final class WatchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DatabaseOptions database;
+
+  @Option(
+      names = {"--env", "-e"},
+      required = true,
+      paramLabel = "ENV",
+      description = "Environment, e.g. prod.")
+  String environment;
+
+  @ArgGroup(exclusive = true)
+  Files files;
+
+  static final class Files {
+    @Option(
+        names = "--repo",
+        paramLabel = "DIR",
+        description = "A working copy, watched for saves.")
+    Path repo;
+
+    @Option(names = "--git", paramLabel = "URL", description = "A Git remote, fetched every TTL.")
+    String git;
+  }
+
+  @Option(
+      names = "--branch",
+      defaultValue = "main",
+      paramLabel = "BRANCH",
+      description = "Branch of --git (default: ${DEFAULT-VALUE}).")
+  String branch;
+
+  @Option(
+      names = "--ttl",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "How often the mirror or remote is checked for changes a notification missed"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration ttl;
+
+  @Option(
+      names = "--cache",
+      paramLabel = "FILE",
+      description = "Last-known-good file: written on every load, served when the source is down.")
+  Path cacheFile;
+
+  @Option(
+      names = "--count",
+      paramLabel = "N",
+      description = "Stop after N events (default: run until stopped).")
+  Integer count;
+
+  @Option(
+      names = "--output",
+      defaultValue = "text",
+      description = "text or json, one event per line (default: ${DEFAULT-VALUE}).")
+  OutputFormat output;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (count != null && count < 1) {
+      throw new GitconfException.BadRequest("--count must be at least 1");
+    }
+    boolean fromFiles = files != null;
+    if (fromFiles == database.given()) {
+      throw new GitconfException.BadRequest(
+          "watch needs one source: --db/--embedded-postgres, --repo DIR or --git URL");
+    }
+    ConfigManager.Builder builder =
+        ConfigManager.builder().environment(environment).cacheTtl(ttl).cacheFile(cacheFile);
+    Optional<Database> db = Optional.empty();
+    if (!fromFiles) {
+      db = Optional.of(database.open());
+      builder.postgres(db.get().dataSource());
+    } else if (files.repo != null) {
+      builder.directory(files.repo);
+    } else {
+      builder.git(files.git, branch);
+    }
+    try (ConfigManager manager = builder.build()) {
+      PrintWriter out = spec.commandLine().getOut();
+      ConfigSubscription events = manager.subscribe();
+      spec.commandLine()
+          .getErr()
+          .println("watching " + environment + ": " + manager.snapshot() + " (Ctrl-C stops)");
+      spec.commandLine().getErr().flush();
+      for (int seen = 0; count == null || seen < count; seen++) {
+        print(out, events.recv());
+      }
+    } finally {
+      db.ifPresent(Database::close);
+    }
+    return ExitCodes.OK;
+  }
+
+  private void print(PrintWriter out, ConfigChangeEvent event) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    if (output == OutputFormat.JSON) {
+      ObjectNode line = Json.MAPPER.valueToTree(event);
+      line.put("event", event.getClass().getSimpleName());
+      line.put("at", now.toString());
+      out.println(Json.canonical(line));
+    } else {
+      out.println(now + "  " + describe(event));
+    }
+    out.flush();
+  }
+
+  static String describe(ConfigChangeEvent event) {
+    if (event instanceof ConfigChangeEvent.ValueChanged v) {
+      return "changed   "
+          + v.path()
+          + ": "
+          + v.before()
+          + " -> "
+          + v.after()
+          + "  ("
+          + v.version()
+          + ")";
+    }
+    if (event instanceof ConfigChangeEvent.VersionActivated v) {
+      return "activated "
+          + v.environment()
+          + " "
+          + v.version()
+          + " (checksum "
+          + v.checksum()
+          + ")";
+    }
+    if (event instanceof ConfigChangeEvent.RestartRequired r) {
+      return "restart   "
+          + String.join(", ", r.paths())
+          + " changed; kept until a restart  ("
+          + r.version()
+          + ")";
+    }
+    if (event instanceof ConfigChangeEvent.ReloadFailed f) {
+      return "failed    still serving the previous version: " + String.join("; ", f.reasons());
+    }
+    return "lost      " + ((ConfigChangeEvent.EventsLost) event).count() + " events (too slow)";
+  }
+}
