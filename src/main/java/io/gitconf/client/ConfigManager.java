@@ -182,23 +182,23 @@ public final class ConfigManager implements AutoCloseable {
   }
 
   public TraderConfig getTraderConfig() {
-    return current.trader().orElseThrow(() -> missing("trader"));
+    return present(current.trader(), "trader");
   }
 
   public RiskParameters getRiskParameters() {
-    return current.risk().orElseThrow(() -> missing("risk"));
+    return present(current.risk(), "risk");
   }
 
   public MevProtection getMevProtection() {
-    return current.mev().orElseThrow(() -> missing("mev"));
+    return present(current.mev(), "mev");
   }
 
   public MonitoringConfig getMonitoringConfig() {
-    return current.monitoring().orElseThrow(() -> missing("monitoring"));
+    return present(current.monitoring(), "monitoring");
   }
 
   public CircuitBreakerConfig getCircuitBreakerConfig() {
-    return current.circuitBreaker().orElseThrow(() -> missing("circuit-breaker"));
+    return present(current.circuitBreaker(), "circuit-breaker");
   }
 
   /** Tokens by mint address. */
@@ -342,6 +342,14 @@ public final class ConfigManager implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("{}: unexpected failure while reloading: {}", source.describe(), e.toString());
     }
+  }
+
+  /** No lambda: a typed getter allocates nothing on the hot path. */
+  private <T> T present(Optional<T> value, String category) {
+    if (value.isPresent()) {
+      return value.get();
+    }
+    throw missing(category);
   }
 
   private GitconfException missing(String category) {
