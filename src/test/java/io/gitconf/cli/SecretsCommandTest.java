@@ -2,6 +2,11 @@ package io.gitconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class SecretsCommandTest {
   /** The documented demo key the template's secrets are encrypted with. */
@@ -256,23 +262,34 @@ class SecretsCommandTest {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     PrintStream originalOut = System.out;
     PrintStream originalErr = System.err;
-    List<Cli.Result> results = new ArrayList<>();
+    // Every log event at every level, not only what the console appender would print.
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    Level originalLevel = root.getLevel();
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    root.setLevel(Level.ALL);
+    List<Cli.Result> succeeded = new ArrayList<>();
+    List<Cli.Result> failed = new ArrayList<>();
     System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(console, true, StandardCharsets.UTF_8));
     try {
-      results.add(encrypt(PLAINTEXT, "prod", "trader.apiKey"));
+      succeeded.add(encrypt(PLAINTEXT, "prod", "trader.apiKey"));
       String r = repo.toString();
-      results.add(Cli.run("validate", "--repo", r));
-      results.add(Cli.run("validate", "--repo", r, "--output", "json"));
-      results.add(Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", r));
-      results.add(Cli.run("get", "trader", "--env", "prod", "--repo", r, "--output", "json"));
-      results.add(Cli.run("export", "--env", "prod", "--repo", r));
-      results.add(Cli.run("export", "--env", "prod", "--repo", r, "--format", "json"));
-      results.add(Cli.run("explain", "trader.apiKey", "--env", "prod", "--repo", r));
-      results.add(Cli.run("diff", "--repo", r, "--from", "HEAD"));
-      results.add(Cli.run("diff", "--repo", r, "--from", "HEAD", "--output", "json"));
+      succeeded.add(Cli.run("validate", "--repo", r));
+      succeeded.add(Cli.run("validate", "--repo", r, "--output", "json"));
+      Cli.Result get = Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", r);
+      assertThat(get.out()).isEqualTo("****\n");
+      succeeded.add(get);
+      succeeded.add(Cli.run("get", "trader", "--env", "prod", "--repo", r, "--output", "json"));
+      succeeded.add(Cli.run("export", "--env", "prod", "--repo", r));
+      succeeded.add(Cli.run("export", "--env", "prod", "--repo", r, "--format", "json"));
+      succeeded.add(Cli.run("explain", "trader.apiKey", "--env", "prod", "--repo", r));
+      succeeded.add(Cli.run("explain", "trader", "--env", "prod", "--repo", r, "--output", "json"));
+      succeeded.add(Cli.run("diff", "--repo", r, "--from", "HEAD"));
+      succeeded.add(Cli.run("diff", "--repo", r, "--from", "HEAD", "--output", "json"));
       Path old = Files.writeString(dir.resolve("old.yaml"), "apiKey: " + "ENC[v1,prod,k1,QUJD]\n");
-      results.add(
+      Cli.Result driver =
           Cli.run(
               "secrets",
               "diff-driver",
@@ -282,34 +299,82 @@ class SecretsCommandTest {
               "100644",
               repo.resolve("environments/prod/trader.yaml").toString(),
               "0",
-              "100644"));
-      results.add(
+              "100644");
+      assertThat(driver.out()).contains("+apiKey: **** (changed)");
+      succeeded.add(driver);
+      Cli.Result textconv =
           Cli.run(
               "secrets",
               "diff-driver",
               "--textconv",
-              repo.resolve("environments/prod/trader.yaml").toString()));
-      // A failing decryption, and validation that proves decryption, both with the wrong key.
+              repo.resolve("environments/prod/trader.yaml").toString());
+      assertThat(textconv.out())
+          .containsPattern("\\napiKey: \\*\\*\\*\\* \\(prod k1 #[0-9a-f]{8}\\)\\n");
+      succeeded.add(textconv);
+
+      // Failing decryptions: a wrong key for get --reveal and for validate, and no key at all.
       useKeys(Map.of("GITCONF_MASTER_KEY", VECTOR_KEY));
       Cli.Result wrongKey =
           Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", r, "--reveal");
       assertThat(wrongKey.exitCode()).isEqualTo(ExitCodes.INVALID);
-      assertThat(wrongKey.err()).contains("trader.apiKey: cannot decrypt (scope prod, key k1)");
-      results.add(wrongKey);
+      assertThat(wrongKey.err())
+          .isEqualTo(
+              "gitconf: trader.apiKey: cannot decrypt (scope prod, key k1): wrong key, or the"
+                  + " value was altered or moved from another path\n");
+      failed.add(wrongKey);
       Cli.Result invalid = Cli.run("validate", "--repo", r);
       assertThat(invalid.exitCode()).isEqualTo(ExitCodes.INVALID);
-      results.add(invalid);
+      assertThat(invalid.all()).contains("(secret-decrypt)");
+      failed.add(invalid);
+      useKeys(Map.of());
+      Cli.Result noKey = Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", r, "--reveal");
+      assertThat(noKey.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+      failed.add(noKey);
+
+      // The plaintext written where a secret belongs: validation names the path, not the value.
+      Path prodTrader = repo.resolve("environments/prod/trader.yaml");
+      Files.writeString(
+          prodTrader,
+          Files.readString(prodTrader)
+              .replaceAll("apiKey: ENC\\[[^\\]]*\\]", "apiKey: " + PLAINTEXT));
+      assertThat(Files.readString(prodTrader)).contains(PLAINTEXT);
+      Cli.Result plaintext = Cli.run("validate", "--repo", r);
+      assertThat(plaintext.exitCode()).isEqualTo(ExitCodes.INVALID);
+      assertThat(plaintext.all()).contains("trader.apiKey: holds plaintext but is marked x-secret");
+      failed.add(plaintext);
+      Cli.Result shown = Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", r);
+      assertThat(shown.out()).isEqualTo("****\n");
+      succeeded.add(shown);
+      succeeded.add(Cli.run("export", "--env", "prod", "--repo", r));
+      succeeded.add(Cli.run("explain", "trader.apiKey", "--env", "prod", "--repo", r));
+      succeeded.add(Cli.run("diff", "--repo", r, "--from", "HEAD"));
+      git(repo, Map.of(), "checkout", "--", "environments/prod/trader.yaml");
     } finally {
       System.setOut(originalOut);
       System.setErr(originalErr);
+      root.detachAppender(logs);
+      root.setLevel(originalLevel);
     }
-    assertThat(results).hasSize(14);
-    for (Cli.Result result : results) {
+    assertThat(succeeded).hasSize(17);
+    assertThat(failed).hasSize(4);
+    for (Cli.Result result : succeeded) {
+      assertThat(result.exitCode()).as(result.all()).isZero();
+      assertThat(result.all()).doesNotContain(PLAINTEXT);
+    }
+    for (Cli.Result result : failed) {
       assertThat(result.all()).doesNotContain(PLAINTEXT);
     }
     assertThat(console.toString(StandardCharsets.UTF_8)).doesNotContain(PLAINTEXT);
+    for (ILoggingEvent event : logs.list) {
+      assertThat(event.getFormattedMessage()).doesNotContain(PLAINTEXT);
+      if (event.getThrowableProxy() != null) {
+        assertThat(ThrowableProxyUtil.asString(event.getThrowableProxy()))
+            .doesNotContain(PLAINTEXT);
+      }
+    }
     for (Path file : Files.walk(repo).filter(Files::isRegularFile).toList()) {
       assertThat(Files.readAllBytes(file))
+          .as(file.toString())
           .asString(StandardCharsets.ISO_8859_1)
           .doesNotContain(PLAINTEXT);
     }
