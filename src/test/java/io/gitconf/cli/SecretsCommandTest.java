@@ -186,6 +186,64 @@ class SecretsCommandTest {
   }
 
   @Test
+  void rotateRefusesUncommittedChangesSoItsCommitHoldsOnlySecrets() throws Exception {
+    useKeys(
+        Map.of(
+            "GITCONF_MASTER_KEY_K1",
+            DEMO_KEY,
+            "GITCONF_MASTER_KEY",
+            VECTOR_KEY,
+            "GITCONF_MASTER_KEY_ID",
+            "k2"));
+    Path prodTrader = repo.resolve("environments/prod/trader.yaml");
+    String edited =
+        Files.readString(prodTrader).replace("requestTimeoutMs: 3000", "requestTimeoutMs: 2500");
+    Files.writeString(prodTrader, edited);
+    Files.writeString(repo.resolve("environments/dev/tokens.yaml"), "{}\n");
+
+    Cli.Result refused = Cli.run("secrets", "rotate", "--repo", repo.toString(), "--kid", "k2");
+
+    assertThat(refused.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(refused.err())
+        .isEqualTo(
+            "gitconf: uncommitted changes in environments/dev/tokens.yaml,"
+                + " environments/prod/trader.yaml: commit or stash them first, so that the"
+                + " rotation commit holds only re-encrypted secrets\n");
+    assertThat(Files.readString(prodTrader)).isEqualTo(edited);
+    try (Git git = Git.open(repo.toFile())) {
+      assertThat(git.log().call().iterator().next().getFullMessage())
+          .isEqualTo("Initial configuration from the trading template");
+    }
+  }
+
+  @Test
+  void rotateCommitsAsTheGitConfigUserWithoutAuthor() throws Exception {
+    try (Git git = Git.open(repo.toFile())) {
+      StoredConfig config = git.getRepository().getConfig();
+      config.setString("user", null, "name", "Ada Trader");
+      config.setString("user", null, "email", "ada@desk.example");
+      config.save();
+    }
+    useKeys(
+        Map.of(
+            "GITCONF_MASTER_KEY_K1",
+            DEMO_KEY,
+            "GITCONF_MASTER_KEY",
+            VECTOR_KEY,
+            "GITCONF_MASTER_KEY_ID",
+            "k2"));
+
+    Cli.Result rotated = Cli.run("secrets", "rotate", "--repo", repo.toString(), "--kid", "k2");
+
+    assertThat(rotated.exitCode()).as(rotated.all()).isZero();
+    try (Git git = Git.open(repo.toFile())) {
+      PersonIdent head = git.log().call().iterator().next().getAuthorIdent();
+      assertThat(head.getName()).isEqualTo("Ada Trader");
+      assertThat(head.getEmailAddress()).isEqualTo("ada@desk.example");
+    }
+  }
+
+  @Test
   void gitDiffThroughTheInstalledDriverShowsThatASecretChangedButNeverItsValue() throws Exception {
     assertThat(Cli.run("hooks", "install", "--repo", repo.toString()).exitCode()).isZero();
     StoredConfig config;
