@@ -32,6 +32,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -125,8 +126,23 @@ final class SecretsCommand {
         description = "A path the schema marks x-secret.")
     String path;
 
+    /**
+     * Caught here rather than by picocli, whose "Unmatched argument" error would print them: an
+     * extra argument is most likely the secret itself.
+     */
+    @Parameters(arity = "0..*", hidden = true)
+    List<String> strayArguments = List.of();
+
     @Override
     public Integer call() throws IOException {
+      if (!strayArguments.isEmpty()) {
+        throw new GitconfException.BadRequest(
+            "the secret is read from standard input, never from the command line; "
+                + strayArguments.size()
+                + (strayArguments.size() == 1 ? " extra argument was" : " extra arguments were")
+                + " given (not shown, in case it is the secret: if it was, treat it as exposed"
+                + " and clear it from your shell history)");
+      }
       ConfigPath configPath = ConfigPath.parse(path);
       ConfigRepository repository = ConfigRepository.load(RepoTree.directory(repo));
       if (!environment.equals("base")) {

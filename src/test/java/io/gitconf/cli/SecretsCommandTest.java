@@ -137,6 +137,32 @@ class SecretsCommandTest {
   }
 
   @Test
+  void encryptRefusesASecretOnTheCommandLineWithoutEchoingIt() throws IOException {
+    String before = Files.readString(repo.resolve("environments/prod/trader.yaml"));
+
+    Cli.Result result =
+        Cli.run(
+            "secrets",
+            "encrypt",
+            "--repo",
+            repo.toString(),
+            "--env",
+            "prod",
+            "--path",
+            "trader.apiKey",
+            PLAINTEXT);
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err())
+        .isEqualTo(
+            "gitconf: the secret is read from standard input, never from the command line; 1"
+                + " extra argument was given (not shown, in case it is the secret: if it was,"
+                + " treat it as exposed and clear it from your shell history)\n");
+    assertThat(Files.readString(repo.resolve("environments/prod/trader.yaml"))).isEqualTo(before);
+  }
+
+  @Test
   void rotateReencryptsEverySecretUnderTheNewKeyIdAsOneCommit() throws Exception {
     String newKey = VECTOR_KEY;
     useKeys(
