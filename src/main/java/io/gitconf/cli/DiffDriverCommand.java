@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.OverlayEditor;
+import io.gitconf.core.crypto.EncryptedValue;
 import io.gitconf.core.crypto.SecretCipher;
 import io.gitconf.core.crypto.SecretRules;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,7 +40,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Git diff driver that never shows secrets: ENC[...] values appear as **** (changed) or **** (unchanged).",
       "Installed by gitconf hooks install. As git's external diff it takes git's seven arguments;",
-      "with --textconv FILE it prints the file with every encrypted value masked."
+      "with --textconv FILE (git log -p, git show) it prints the file with every encrypted value as",
+      "**** (<scope> <kid> #<fingerprint of the ciphertext>), so a changed secret is a changed line."
     })
 final class DiffDriverCommand implements Callable<Integer> {
   private static final Pattern CIPHERTEXT = Pattern.compile("ENC\\[[^\\]\\s]*\\]");
@@ -60,7 +65,8 @@ final class DiffDriverCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     if (textconv != null) {
-      out.print(CIPHERTEXT.matcher(Files.readString(textconv)).replaceAll("****"));
+      out.print(
+          CIPHERTEXT.matcher(Files.readString(textconv)).replaceAll(m -> fingerprint(m.group())));
       out.flush();
       return ExitCodes.OK;
     }
@@ -81,6 +87,35 @@ final class DiffDriverCommand implements Callable<Integer> {
     out.print(unified(before, after, maskedBefore, maskedAfter));
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /**
+   * What textconv shows for a ciphertext. Textconv sees one side of a diff only, so it cannot say
+   * "changed"; a bare {@code ****} on both sides would make git drop the hunk and hide that a
+   * secret changed. A short hash of the ciphertext (which Git already holds, so it reveals nothing
+   * more) keeps a new value a changed line. Malformed text is not hashed: it may be pasted
+   * plaintext.
+   */
+  static String fingerprint(String ciphertext) {
+    if (!EncryptedValue.isEncrypted(ciphertext)) {
+      return Matcher.quoteReplacement("**** (malformed)");
+    }
+    EncryptedValue value = EncryptedValue.parse(ciphertext);
+    byte[] digest;
+    try {
+      digest =
+          MessageDigest.getInstance("SHA-256").digest(ciphertext.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+    return Matcher.quoteReplacement(
+        "**** ("
+            + value.scope()
+            + " "
+            + value.keyId()
+            + " #"
+            + HexFormat.of().formatHex(digest, 0, 4)
+            + ")");
   }
 
   private static String read(String file) throws IOException {

@@ -22,13 +22,17 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -122,8 +126,23 @@ final class SecretsCommand {
         description = "A path the schema marks x-secret.")
     String path;
 
+    /**
+     * Caught here rather than by picocli, whose "Unmatched argument" error would print them: an
+     * extra argument is most likely the secret itself.
+     */
+    @Parameters(arity = "0..*", hidden = true)
+    List<String> strayArguments = List.of();
+
     @Override
     public Integer call() throws IOException {
+      if (!strayArguments.isEmpty()) {
+        throw new GitconfException.BadRequest(
+            "the secret is read from standard input, never from the command line; "
+                + strayArguments.size()
+                + (strayArguments.size() == 1 ? " extra argument was" : " extra arguments were")
+                + " given (not shown, in case it is the secret: if it was, treat it as exposed"
+                + " and clear it from your shell history)");
+      }
       ConfigPath configPath = ConfigPath.parse(path);
       ConfigRepository repository = ConfigRepository.load(RepoTree.directory(repo));
       if (!environment.equals("base")) {
@@ -213,11 +232,12 @@ final class SecretsCommand {
     @Option(
         names = "--author",
         paramLabel = "NAME <EMAIL>",
-        description = "Author of the commit (default: gitconf).")
+        description = "Author of the commit (default: user.name and user.email of the Git config).")
     String author;
 
     @Override
     public Integer call() throws IOException, GitAPIException {
+      PersonIdent explicitAuthor = author == null ? null : Authors.parse(author);
       EncryptionKeys keys = Keys.fromEnvironment();
       if (!keys.currentKeyId().equals(kid)) {
         throw new GitconfException.BadRequest(
@@ -230,6 +250,9 @@ final class SecretsCommand {
                 + "="
                 + kid
                 + " and provide that key, keeping the old one as GITCONF_MASTER_KEY_<OLD>");
+      }
+      try (Git git = Git.open(repo.toFile())) {
+        requireNoUncommittedChanges(git);
       }
       SecretCipher cipher = SecretCipher.of(keys);
       Map<String, String> rewritten = new LinkedHashMap<>();
@@ -270,8 +293,9 @@ final class SecretsCommand {
       for (Map.Entry<String, String> file : rewritten.entrySet()) {
         Files.writeString(repo.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
       }
-      PersonIdent ident = Authors.parse(author);
       try (Git git = Git.open(repo.toFile())) {
+        PersonIdent ident =
+            explicitAuthor != null ? explicitAuthor : new PersonIdent(git.getRepository());
         for (String file : rewritten.keySet()) {
           git.add().addFilepattern(file).call();
         }
@@ -283,6 +307,25 @@ final class SecretsCommand {
       }
       out.flush();
       return ExitCodes.OK;
+    }
+
+    /**
+     * The rotation commit must hold re-encrypted secrets only: an edit waiting in the working tree
+     * or the index would otherwise be committed under the rotation's message, unreviewed.
+     */
+    private static void requireNoUncommittedChanges(Git git) throws GitAPIException {
+      Status status = git.status().call();
+      Set<String> files = new TreeSet<>(status.getUncommittedChanges());
+      status.getUntracked().stream()
+          .filter(f -> f.startsWith("base/") || f.startsWith("environments/"))
+          .forEach(files::add);
+      if (!files.isEmpty()) {
+        throw new GitconfException.BadRequest(
+            "uncommitted changes in "
+                + String.join(", ", files)
+                + ": commit or stash them first, so that the rotation commit holds only"
+                + " re-encrypted secrets");
+      }
     }
   }
 }

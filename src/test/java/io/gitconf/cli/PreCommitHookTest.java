@@ -2,12 +2,16 @@ package io.gitconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gitconf.core.ConfigPath;
+import io.gitconf.core.crypto.EncryptionKeys;
+import io.gitconf.core.crypto.Secret;
+import io.gitconf.core.crypto.SecretCipher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +24,12 @@ class PreCommitHookTest {
   private record Run(int code, String output) {}
 
   private Run git(Path repo, String... args) throws IOException, InterruptedException {
+    return git(repo, Map.of(), args);
+  }
+
+  /** Runs git with no gitconf key variables but those of {@code keys}. */
+  private Run git(Path repo, Map<String, String> keys, String... args)
+      throws IOException, InterruptedException {
     List<String> command =
         new java.util.ArrayList<>(
             List.of(
@@ -38,10 +48,11 @@ class PreCommitHookTest {
         .put(
             "GITCONF",
             java + " -cp " + System.getProperty("java.class.path") + " " + Main.class.getName());
+    builder.environment().keySet().removeIf(name -> name.startsWith("GITCONF_"));
+    builder.environment().putAll(keys);
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(process.exitValue(), output);
+    return new Run(process.waitFor(), output);
   }
 
   @Test
@@ -69,6 +80,64 @@ class PreCommitHookTest {
     assertThat(git(repo, "add", "-A").code()).isZero();
     Run allowed = git(repo, "commit", "-m", "Lower exposure");
     assertThat(allowed.code()).as(allowed.output()).isZero();
+  }
+
+  @Test
+  void installedHookBlocksPlaintextSecretsAndWithTheKeyValuesThatDoNotDecrypt() throws Exception {
+    String plaintext = "s3cr3t-PLAINTEXT-7f";
+    Path repo = dir.resolve("config");
+    assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
+    assertThat(Cli.run("hooks", "install", "--repo", repo.toString()).exitCode()).isZero();
+    Path prodTrader = repo.resolve("environments/prod/trader.yaml");
+    String original = Files.readString(prodTrader);
+
+    Files.writeString(
+        prodTrader, original.replaceAll("apiKey: ENC\\[.*\\]", "apiKey: " + plaintext));
+    assertThat(git(repo, "add", "-A").code()).isZero();
+    Run blocked = git(repo, "commit", "-m", "Paste the prod key");
+    assertThat(blocked.code()).isNotZero();
+    assertThat(blocked.output())
+        .contains(
+            "environments/prod/trader.yaml:14: trader.apiKey: holds plaintext but is marked"
+                + " x-secret; store it encrypted for scope prod (gitconf secrets encrypt)"
+                + " (secret-plaintext)")
+        .contains("gitconf: commit blocked")
+        .doesNotContain(plaintext);
+
+    String devValue =
+        Files.readString(repo.resolve("environments/dev/trader.yaml"))
+            .lines()
+            .filter(l -> l.startsWith("apiKey: "))
+            .findFirst()
+            .orElseThrow();
+    Files.writeString(prodTrader, original.replaceAll("apiKey: ENC\\[.*\\]", devValue));
+    assertThat(git(repo, "add", "-A").code()).isZero();
+    Run copied = git(repo, "commit", "-m", "Reuse the dev key");
+    assertThat(copied.code()).isNotZero();
+    assertThat(copied.output())
+        .contains(
+            "environments/prod/trader.yaml:14: trader.apiKey: encrypted for scope dev, but it is"
+                + " written in a file of scope prod; encrypt it for prod (gitconf secrets"
+                + " encrypt) (secret-scope)");
+
+    // Encrypted with a key that is not the repository's: well-formed, so only a key can tell.
+    String foreign =
+        SecretCipher.of(
+                EncryptionKeys.from(Map.of("GITCONF_MASTER_KEY", SecretsCommandTest.VECTOR_KEY)))
+            .encrypt("prod", ConfigPath.parse("trader.apiKey"), Secret.of(plaintext));
+    Files.writeString(prodTrader, original.replaceAll("apiKey: ENC\\[.*\\]", "apiKey: " + foreign));
+    assertThat(git(repo, "add", "-A").code()).isZero();
+    Map<String, String> demoKey = Map.of("GITCONF_MASTER_KEY", SecretsCommandTest.DEMO_KEY);
+    Run undecryptable = git(repo, demoKey, "commit", "-m", "New prod key");
+    assertThat(undecryptable.code()).isNotZero();
+    assertThat(undecryptable.output())
+        .contains(
+            "environments/prod/trader.yaml:14: trader.apiKey: cannot decrypt (scope prod, key"
+                + " k1): wrong key, or the value was altered or moved from another path"
+                + " (secret-decrypt)")
+        .doesNotContain(plaintext);
+    Run withoutKey = git(repo, "commit", "-m", "New prod key");
+    assertThat(withoutKey.code()).as(withoutKey.output()).isZero();
   }
 
   @Test

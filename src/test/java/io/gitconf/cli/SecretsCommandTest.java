@@ -2,6 +2,11 @@ package io.gitconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class SecretsCommandTest {
   /** The documented demo key the template's secrets are encrypted with. */
@@ -132,6 +137,32 @@ class SecretsCommandTest {
   }
 
   @Test
+  void encryptRefusesASecretOnTheCommandLineWithoutEchoingIt() throws IOException {
+    String before = Files.readString(repo.resolve("environments/prod/trader.yaml"));
+
+    Cli.Result result =
+        Cli.run(
+            "secrets",
+            "encrypt",
+            "--repo",
+            repo.toString(),
+            "--env",
+            "prod",
+            "--path",
+            "trader.apiKey",
+            PLAINTEXT);
+
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err())
+        .isEqualTo(
+            "gitconf: the secret is read from standard input, never from the command line; 1"
+                + " extra argument was given (not shown, in case it is the secret: if it was,"
+                + " treat it as exposed and clear it from your shell history)\n");
+    assertThat(Files.readString(repo.resolve("environments/prod/trader.yaml"))).isEqualTo(before);
+  }
+
+  @Test
   void rotateReencryptsEverySecretUnderTheNewKeyIdAsOneCommit() throws Exception {
     String newKey = VECTOR_KEY;
     useKeys(
@@ -181,6 +212,64 @@ class SecretsCommandTest {
   }
 
   @Test
+  void rotateRefusesUncommittedChangesSoItsCommitHoldsOnlySecrets() throws Exception {
+    useKeys(
+        Map.of(
+            "GITCONF_MASTER_KEY_K1",
+            DEMO_KEY,
+            "GITCONF_MASTER_KEY",
+            VECTOR_KEY,
+            "GITCONF_MASTER_KEY_ID",
+            "k2"));
+    Path prodTrader = repo.resolve("environments/prod/trader.yaml");
+    String edited =
+        Files.readString(prodTrader).replace("requestTimeoutMs: 3000", "requestTimeoutMs: 2500");
+    Files.writeString(prodTrader, edited);
+    Files.writeString(repo.resolve("environments/dev/tokens.yaml"), "{}\n");
+
+    Cli.Result refused = Cli.run("secrets", "rotate", "--repo", repo.toString(), "--kid", "k2");
+
+    assertThat(refused.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(refused.err())
+        .isEqualTo(
+            "gitconf: uncommitted changes in environments/dev/tokens.yaml,"
+                + " environments/prod/trader.yaml: commit or stash them first, so that the"
+                + " rotation commit holds only re-encrypted secrets\n");
+    assertThat(Files.readString(prodTrader)).isEqualTo(edited);
+    try (Git git = Git.open(repo.toFile())) {
+      assertThat(git.log().call().iterator().next().getFullMessage())
+          .isEqualTo("Initial configuration from the trading template");
+    }
+  }
+
+  @Test
+  void rotateCommitsAsTheGitConfigUserWithoutAuthor() throws Exception {
+    try (Git git = Git.open(repo.toFile())) {
+      StoredConfig config = git.getRepository().getConfig();
+      config.setString("user", null, "name", "Ada Trader");
+      config.setString("user", null, "email", "ada@desk.example");
+      config.save();
+    }
+    useKeys(
+        Map.of(
+            "GITCONF_MASTER_KEY_K1",
+            DEMO_KEY,
+            "GITCONF_MASTER_KEY",
+            VECTOR_KEY,
+            "GITCONF_MASTER_KEY_ID",
+            "k2"));
+
+    Cli.Result rotated = Cli.run("secrets", "rotate", "--repo", repo.toString(), "--kid", "k2");
+
+    assertThat(rotated.exitCode()).as(rotated.all()).isZero();
+    try (Git git = Git.open(repo.toFile())) {
+      PersonIdent head = git.log().call().iterator().next().getAuthorIdent();
+      assertThat(head.getName()).isEqualTo("Ada Trader");
+      assertThat(head.getEmailAddress()).isEqualTo("ada@desk.example");
+    }
+  }
+
+  @Test
   void gitDiffThroughTheInstalledDriverShowsThatASecretChangedButNeverItsValue() throws Exception {
     assertThat(Cli.run("hooks", "install", "--repo", repo.toString()).exitCode()).isZero();
     StoredConfig config;
@@ -188,7 +277,11 @@ class SecretsCommandTest {
       config = git.getRepository().getConfig();
       assertThat(config.getString("diff", "gitconf", "command")).endsWith(" secrets diff-driver");
       // Run the driver from this build's classes rather than an installed jar.
+      assertThat(config.getString("diff", "gitconf", "textconv"))
+          .endsWith(" secrets diff-driver --textconv");
       config.setString("diff", "gitconf", "command", testLauncher() + " secrets diff-driver");
+      config.setString(
+          "diff", "gitconf", "textconv", testLauncher() + " secrets diff-driver --textconv");
       config.save();
       Path hook = repo.resolve(".git/hooks/pre-commit");
       Files.writeString(
@@ -213,6 +306,15 @@ class SecretsCommandTest {
           .setMessage("New prod API key")
           .setSign(false)
           .call();
+      // git show and git log -p use the textconv side, which cannot say "changed" but must still
+      // show the line as changed: a ciphertext fingerprint, never the ciphertext or the value.
+      String shown = git(repo, Map.of(), "show", "HEAD");
+      List<String> apiKeyLines = shown.lines().filter(l -> l.matches("[-+]apiKey: .*")).toList();
+      assertThat(apiKeyLines).hasSize(2);
+      assertThat(apiKeyLines.get(0)).matches("-apiKey: \\*\\*\\*\\* \\(prod k1 #[0-9a-f]{8}\\)");
+      assertThat(apiKeyLines.get(1)).matches("\\+apiKey: \\*\\*\\*\\* \\(prod k1 #[0-9a-f]{8}\\)");
+      assertThat(apiKeyLines.get(0).substring(1)).isNotEqualTo(apiKeyLines.get(1).substring(1));
+      assertThat(shown).doesNotContain("ENC[").doesNotContain(PLAINTEXT);
       useKeys(
           Map.of(
               "GITCONF_MASTER_KEY_K1",
@@ -244,23 +346,34 @@ class SecretsCommandTest {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     PrintStream originalOut = System.out;
     PrintStream originalErr = System.err;
-    List<Cli.Result> results = new ArrayList<>();
+    // Every log event at every level, not only what the console appender would print.
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    Level originalLevel = root.getLevel();
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    root.setLevel(Level.ALL);
+    List<Cli.Result> succeeded = new ArrayList<>();
+    List<Cli.Result> failed = new ArrayList<>();
     System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
     System.setErr(new PrintStream(console, true, StandardCharsets.UTF_8));
     try {
-      results.add(encrypt(PLAINTEXT, "prod", "trader.apiKey"));
+      succeeded.add(encrypt(PLAINTEXT, "prod", "trader.apiKey"));
       String r = repo.toString();
-      results.add(Cli.run("validate", "--repo", r));
-      results.add(Cli.run("validate", "--repo", r, "--output", "json"));
-      results.add(Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", r));
-      results.add(Cli.run("get", "trader", "--env", "prod", "--repo", r, "--output", "json"));
-      results.add(Cli.run("export", "--env", "prod", "--repo", r));
-      results.add(Cli.run("export", "--env", "prod", "--repo", r, "--format", "json"));
-      results.add(Cli.run("explain", "trader.apiKey", "--env", "prod", "--repo", r));
-      results.add(Cli.run("diff", "--repo", r, "--from", "HEAD"));
-      results.add(Cli.run("diff", "--repo", r, "--from", "HEAD", "--output", "json"));
+      succeeded.add(Cli.run("validate", "--repo", r));
+      succeeded.add(Cli.run("validate", "--repo", r, "--output", "json"));
+      Cli.Result get = Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", r);
+      assertThat(get.out()).isEqualTo("****\n");
+      succeeded.add(get);
+      succeeded.add(Cli.run("get", "trader", "--env", "prod", "--repo", r, "--output", "json"));
+      succeeded.add(Cli.run("export", "--env", "prod", "--repo", r));
+      succeeded.add(Cli.run("export", "--env", "prod", "--repo", r, "--format", "json"));
+      succeeded.add(Cli.run("explain", "trader.apiKey", "--env", "prod", "--repo", r));
+      succeeded.add(Cli.run("explain", "trader", "--env", "prod", "--repo", r, "--output", "json"));
+      succeeded.add(Cli.run("diff", "--repo", r, "--from", "HEAD"));
+      succeeded.add(Cli.run("diff", "--repo", r, "--from", "HEAD", "--output", "json"));
       Path old = Files.writeString(dir.resolve("old.yaml"), "apiKey: " + "ENC[v1,prod,k1,QUJD]\n");
-      results.add(
+      Cli.Result driver =
           Cli.run(
               "secrets",
               "diff-driver",
@@ -270,34 +383,82 @@ class SecretsCommandTest {
               "100644",
               repo.resolve("environments/prod/trader.yaml").toString(),
               "0",
-              "100644"));
-      results.add(
+              "100644");
+      assertThat(driver.out()).contains("+apiKey: **** (changed)");
+      succeeded.add(driver);
+      Cli.Result textconv =
           Cli.run(
               "secrets",
               "diff-driver",
               "--textconv",
-              repo.resolve("environments/prod/trader.yaml").toString()));
-      // A failing decryption, and validation that proves decryption, both with the wrong key.
+              repo.resolve("environments/prod/trader.yaml").toString());
+      assertThat(textconv.out())
+          .containsPattern("\\napiKey: \\*\\*\\*\\* \\(prod k1 #[0-9a-f]{8}\\)\\n");
+      succeeded.add(textconv);
+
+      // Failing decryptions: a wrong key for get --reveal and for validate, and no key at all.
       useKeys(Map.of("GITCONF_MASTER_KEY", VECTOR_KEY));
       Cli.Result wrongKey =
           Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", r, "--reveal");
       assertThat(wrongKey.exitCode()).isEqualTo(ExitCodes.INVALID);
-      assertThat(wrongKey.err()).contains("trader.apiKey: cannot decrypt (scope prod, key k1)");
-      results.add(wrongKey);
+      assertThat(wrongKey.err())
+          .isEqualTo(
+              "gitconf: trader.apiKey: cannot decrypt (scope prod, key k1): wrong key, or the"
+                  + " value was altered or moved from another path\n");
+      failed.add(wrongKey);
       Cli.Result invalid = Cli.run("validate", "--repo", r);
       assertThat(invalid.exitCode()).isEqualTo(ExitCodes.INVALID);
-      results.add(invalid);
+      assertThat(invalid.all()).contains("(secret-decrypt)");
+      failed.add(invalid);
+      useKeys(Map.of());
+      Cli.Result noKey = Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", r, "--reveal");
+      assertThat(noKey.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+      failed.add(noKey);
+
+      // The plaintext written where a secret belongs: validation names the path, not the value.
+      Path prodTrader = repo.resolve("environments/prod/trader.yaml");
+      Files.writeString(
+          prodTrader,
+          Files.readString(prodTrader)
+              .replaceAll("apiKey: ENC\\[[^\\]]*\\]", "apiKey: " + PLAINTEXT));
+      assertThat(Files.readString(prodTrader)).contains(PLAINTEXT);
+      Cli.Result plaintext = Cli.run("validate", "--repo", r);
+      assertThat(plaintext.exitCode()).isEqualTo(ExitCodes.INVALID);
+      assertThat(plaintext.all()).contains("trader.apiKey: holds plaintext but is marked x-secret");
+      failed.add(plaintext);
+      Cli.Result shown = Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", r);
+      assertThat(shown.out()).isEqualTo("****\n");
+      succeeded.add(shown);
+      succeeded.add(Cli.run("export", "--env", "prod", "--repo", r));
+      succeeded.add(Cli.run("explain", "trader.apiKey", "--env", "prod", "--repo", r));
+      succeeded.add(Cli.run("diff", "--repo", r, "--from", "HEAD"));
+      git(repo, Map.of(), "checkout", "--", "environments/prod/trader.yaml");
     } finally {
       System.setOut(originalOut);
       System.setErr(originalErr);
+      root.detachAppender(logs);
+      root.setLevel(originalLevel);
     }
-    assertThat(results).hasSize(14);
-    for (Cli.Result result : results) {
+    assertThat(succeeded).hasSize(17);
+    assertThat(failed).hasSize(4);
+    for (Cli.Result result : succeeded) {
+      assertThat(result.exitCode()).as(result.all()).isZero();
+      assertThat(result.all()).doesNotContain(PLAINTEXT);
+    }
+    for (Cli.Result result : failed) {
       assertThat(result.all()).doesNotContain(PLAINTEXT);
     }
     assertThat(console.toString(StandardCharsets.UTF_8)).doesNotContain(PLAINTEXT);
+    for (ILoggingEvent event : logs.list) {
+      assertThat(event.getFormattedMessage()).doesNotContain(PLAINTEXT);
+      if (event.getThrowableProxy() != null) {
+        assertThat(ThrowableProxyUtil.asString(event.getThrowableProxy()))
+            .doesNotContain(PLAINTEXT);
+      }
+    }
     for (Path file : Files.walk(repo).filter(Files::isRegularFile).toList()) {
       assertThat(Files.readAllBytes(file))
+          .as(file.toString())
           .asString(StandardCharsets.ISO_8859_1)
           .doesNotContain(PLAINTEXT);
     }
@@ -316,8 +477,7 @@ class SecretsCommandTest {
     builder.environment().putAll(environment);
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(process.waitFor()).as(output).isZero();
     return output;
   }
 }

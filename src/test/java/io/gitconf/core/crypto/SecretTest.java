@@ -3,12 +3,19 @@ package io.gitconf.core.crypto;
 import static io.gitconf.core.crypto.TestKeys.PLAINTEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class SecretTest {
   private final Secret secret = Secret.of(PLAINTEXT);
@@ -38,6 +45,31 @@ class SecretTest {
     assertThat(Json.YAML.writeValueAsString(Map.of("apiKey", secret)))
         .doesNotContain(PLAINTEXT)
         .contains("****");
+  }
+
+  @Test
+  void loggingShowsOnlyTheMask() {
+    Logger logger = (Logger) LoggerFactory.getLogger(SecretTest.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    Level level = logger.getLevel();
+    logger.setLevel(Level.ALL);
+    try {
+      logger.debug("api key {}", secret);
+      logger.info("keys {}", Map.of("apiKey", secret));
+      logger.warn("rejected " + secret, new GitconfException.BadRequest("bad key " + secret));
+    } finally {
+      logger.detachAppender(logs);
+      logger.setLevel(level);
+    }
+
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .containsExactly("api key ****", "keys {apiKey=****}", "rejected ****");
+    assertThat(ThrowableProxyUtil.asString(logs.list.get(2).getThrowableProxy()))
+        .contains("bad key ****")
+        .doesNotContain(PLAINTEXT);
   }
 
   @Test
