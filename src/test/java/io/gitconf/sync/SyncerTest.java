@@ -180,6 +180,22 @@ class SyncerTest {
   }
 
   @Test
+  void aPasswordWrittenIntoTheRemoteUrlNeverReachesMessages() {
+    String url = "http://syncer:tok3n-secret@127.0.0.1:1/trading/config.git";
+
+    assertThat(SyncSettings.of(url, "main", Duration.ofSeconds(1), dir).redactedSource())
+        .isEqualTo("http://syncer:****@127.0.0.1:1/trading/config.git");
+    assertThat(SyncSettings.redact("git@example.com:trading/config.git"))
+        .isEqualTo("git@example.com:trading/config.git");
+    Syncer syncer = syncer(url);
+    org.assertj.core.api.Assertions.assertThatThrownBy(syncer::syncOnce)
+        .isInstanceOf(io.gitconf.core.GitconfException.Unavailable.class)
+        .hasMessageStartingWith(
+            "cannot fetch http://syncer:****@127.0.0.1:1/trading/config.git (main): ")
+        .hasMessageNotContaining("tok3n-secret");
+  }
+
+  @Test
   void killedConnectionMidCommitLeavesNoPartialVersionAndIsRetried() throws Exception {
     holdAuditInserts();
     Syncer syncer = syncer();
