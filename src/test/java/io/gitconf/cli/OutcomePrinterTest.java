@@ -64,6 +64,14 @@ class OutcomePrinterTest {
   }
 
   @Test
+  void progressOfALongFirstRunIsPrintedAndOfAShortOneNot() {
+    printer.progress(5, 19, 40.0);
+    printer.progress(10, 25, 12.345);
+
+    assertThat(text.toString()).isEqualTo("  10/25 commits (12.3 commits/s)\n");
+  }
+
+  @Test
   void roleChangesArePrinted() {
     printer.roleChanged(false);
     printer.roleChanged(true);

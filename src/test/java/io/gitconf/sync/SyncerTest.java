@@ -95,6 +95,47 @@ class SyncerTest {
   }
 
   @Test
+  void firstRunOverALongHistoryReportsProgressAndLag() {
+    for (int i = 1; i <= 24; i++) {
+      repo.file("environments/prod/app.yaml", "limits:\n  max: " + (600 + i) + "\n")
+          .commit(BOB, "Step " + i);
+    }
+    List<Long> lags = new CopyOnWriteArrayList<>();
+    List<String> progress = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Syncer> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Syncer syncer =
+        new Syncer(
+            database,
+            SyncSettings.of(repo.root().toString(), "main", Duration.ofSeconds(1), dir),
+            new SyncListener() {
+              @Override
+              public void commitProcessed(CommitOutcome outcome) {
+                lags.add(self.get().metrics().lagCommits());
+              }
+
+              @Override
+              public void progress(int done, int total, double perSecond) {
+                assertThat(perSecond).isPositive();
+                progress.add(done + "/" + total);
+              }
+            });
+    self.set(syncer);
+    toClose.add(syncer);
+
+    assertThat(syncer.syncOnce()).isEqualTo(25);
+
+    // While a commit is mirrored, the lag counts it and every commit after it up to the head.
+    assertThat(lags)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, 25).map(i -> 26 - i).boxed().toList());
+    assertThat(syncer.metrics().lagCommits()).isZero();
+    assertThat(syncer.metrics().lagSeconds()).isZero();
+    // At least the last line; more every 2 s of a longer run.
+    assertThat(progress).last().isEqualTo("25/25");
+  }
+
+  @Test
   void runningAgainOverTheSameHistoryChangesNothing() throws Exception {
     repo.file("environments/prod/app.yaml", "limits:\n  max: 600\n").commit(BOB, "Raise");
     syncOnceAndStop(syncer());
