@@ -33,7 +33,9 @@ final class OutcomePrinter implements SyncListener {
                               e.environment()
                                   + " version "
                                   + e.version()
-                                  + " active (checksum "
+                                  + " "
+                                  + e.status().sql()
+                                  + " (checksum "
                                   + e.checksum().substring(0, 8)
                                   + ", "
                                   + e.changedPaths()

@@ -78,7 +78,8 @@ final class SyncCommand implements Callable<Integer> {
       SyncSettings settings =
           SyncSettings.of(repo, branch, poll, cacheDir).withCredentials(credentials());
       Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
-      out.println("gitconf sync: " + repo + " (" + branch + ") -> " + db.describe());
+      out.println(
+          "gitconf sync: " + settings.redactedSource() + " (" + branch + ") -> " + db.describe());
       service.metrics(metricsPort, syncer, poll, out);
       service.webhook(webhookPort, syncer, out);
       out.flush();

@@ -71,7 +71,10 @@ final class UpCommand implements Callable<Integer> {
           SyncSettings.of(repo.toString(), BRANCH, poll, dir.resolve("git-cache"));
       Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
       int processed = syncer.syncOnce();
-      out.println(processed == 0 ? "Mirror is up to date." : "Mirrored " + processed + " commits.");
+      out.println(
+          processed == 0
+              ? "Mirror is up to date."
+              : "Mirrored " + processed + (processed == 1 ? " commit." : " commits."));
       printActive(out, syncer.store());
       if (once) {
         out.flush();
@@ -83,6 +86,8 @@ final class UpCommand implements Callable<Integer> {
       out.println("  edit " + repo.resolve("environments/dev/risk.yaml"));
       out.println("  git -C " + repo + " commit -am 'Lower the dev position limit'");
       out.println("and watch the new version appear here. Ctrl-C stops.");
+      out.println(
+          "Read the mirror meanwhile: gitconf history --embedded-postgres " + data + " --env dev");
       out.flush();
       syncer.start();
       service.runUntilStopped();

@@ -5,11 +5,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.gitconf.core.GitconfException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -66,6 +68,16 @@ public final class Database implements AutoCloseable {
               .setDataDirectory(dataDirectory)
               .setCleanDataDirectory(false)
               .start();
+    } catch (IllegalStateException e) {
+      if (e instanceof OverlappingFileLockException
+          || String.valueOf(e.getMessage()).startsWith("could not lock")) {
+        // The folder's lock file is held: a server started by another gitconf (a running `up`
+        // or `sync`) owns it. Reading the mirror while the syncer runs is the point of the
+        // quick start, so use that server rather than fail.
+        return running(dataDirectory);
+      }
+      throw new GitconfException.Unavailable(
+          "cannot start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new GitconfException.Unavailable(
           "cannot start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
@@ -77,6 +89,30 @@ public final class Database implements AutoCloseable {
       closeQuietly(postgres);
       throw e;
     }
+  }
+
+  /**
+   * Connects to the embedded PostgreSQL another process runs on {@code dataDirectory}, found by the
+   * port in its {@code postmaster.pid} (line 4). Closing the result leaves that server running.
+   */
+  private static Database running(Path dataDirectory) {
+    Path pidFile = dataDirectory.resolve("postmaster.pid");
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(pidFile);
+    } catch (IOException e) {
+      lines = List.of();
+    }
+    if (lines.size() < 4 || !lines.get(3).strip().matches("\\d{1,5}")) {
+      throw new GitconfException.Unavailable(
+          "the embedded PostgreSQL in "
+              + dataDirectory
+              + " is locked by another gitconf process but is not accepting connections ("
+              + pidFile
+              + " names no port); wait for it to start, or stop it");
+    }
+    String url = "jdbc:postgresql://localhost:" + lines.get(3).strip() + "/postgres?user=postgres";
+    return open(url, Optional.empty(), Optional.empty());
   }
 
   private static Database open(

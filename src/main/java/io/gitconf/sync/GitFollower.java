@@ -98,7 +98,13 @@ final class GitFollower implements AutoCloseable {
       return new GitFollower(source, branch, repository, true, credentials);
     } catch (IOException | GitAPIException e) {
       throw new GitconfException.Unavailable(
-          "cannot prepare a Git cache for " + source + " in " + cache + ": " + e.getMessage(), e);
+          "cannot prepare a Git cache for "
+              + SyncSettings.redact(source)
+              + " in "
+              + cache
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -140,7 +146,7 @@ final class GitFollower implements AutoCloseable {
   }
 
   String describe() {
-    return source + " (" + branch + ")";
+    return SyncSettings.redact(source) + " (" + branch + ")";
   }
 
   /** Fetches the branch if the source is remote; returns the commit at its head. */
@@ -157,13 +163,18 @@ final class GitFollower implements AutoCloseable {
         fetch.call();
       } catch (GitAPIException | RuntimeException e) {
         throw new GitconfException.Unavailable(
-            "cannot fetch " + describe() + ": " + e.getMessage(), e);
+            "cannot fetch "
+                + describe()
+                + ": "
+                + SyncSettings.redact(String.valueOf(e.getMessage())),
+            e);
       }
     }
     try {
       Ref head = repository.exactRef(ref);
       if (head == null) {
-        throw new GitconfException.Unavailable("no branch '" + branch + "' in " + source);
+        throw new GitconfException.Unavailable(
+            "no branch '" + branch + "' in " + SyncSettings.redact(source));
       }
       try (RevWalk walk = new RevWalk(repository)) {
         return walk.parseCommit(head.getObjectId());

@@ -23,6 +23,19 @@ public record SyncSettings(
     return new SyncSettings(source, branch, poll, cacheDir, Optional.empty());
   }
 
+  /**
+   * The source as messages and logs show it: a password written into a URL ({@code
+   * https://user:token@host/...}) reads {@code ****}. Credentials belong in environment variables,
+   * but one pasted into the URL must not end up in logs either.
+   */
+  public String redactedSource() {
+    return redact(source);
+  }
+
+  static String redact(String text) {
+    return text.replaceAll("(://[^/@:\\s]*:)[^/@\\s]*@", "$1****@");
+  }
+
   public SyncSettings withCredentials(Optional<CredentialsProvider> credentials) {
     return new SyncSettings(source, branch, poll, cacheDir, credentials);
   }

@@ -41,6 +41,8 @@ public final class Syncer implements AutoCloseable {
   private final BlockingQueue<Object> wakeUps = new LinkedBlockingQueue<>();
   private volatile boolean closed;
   private boolean released;
+  // Only the thread that runs the loop (or syncOnce) reads and writes it.
+  private Optional<Boolean> role = Optional.empty();
   private Thread thread;
 
   public Syncer(Database database, SyncSettings settings, SyncListener listener) {
@@ -115,10 +117,11 @@ public final class Syncer implements AutoCloseable {
   }
 
   private boolean becomeLeader() {
-    boolean wasLeader = metrics.isLeader();
     boolean leader = lock.tryAcquire();
     metrics.leader(leader);
-    if (leader != wasLeader) {
+    // The first answer is announced too, so a syncer that starts as standby says so.
+    if (role.isEmpty() || role.get() != leader) {
+      role = Optional.of(leader);
       log.info(
           leader ? "leader: mirroring {}" : "standby: another syncer leads {}",
           follower.describe());

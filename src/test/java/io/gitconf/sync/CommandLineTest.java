@@ -43,7 +43,7 @@ class CommandLineTest {
       assertThat(first.out())
           .contains("Using the config repository " + home.resolve("demo-repo"))
           .contains("Alice Trader \"Initial configuration\": dev version 1 active (checksum ")
-          .contains("Mirrored 1 commits.")
+          .contains("Mirrored 1 commit.")
           .containsPattern(
               "  prod: version 1 active, 3 values, commit [0-9a-f]{10} by Alice Trader");
 
@@ -54,7 +54,7 @@ class CommandLineTest {
       assertThat(second.out())
           .contains("Bob Risk \"Lower dev\": dev version 2 active")
           .contains("1 changed path)")
-          .contains("Mirrored 1 commits.")
+          .contains("Mirrored 1 commit.")
           .contains("  dev: version 2 active");
     }
   }

@@ -396,13 +396,68 @@ class MirrorStoreTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(Optional.empty(), Optional.of("\"****\"")),
             org.assertj.core.groups.Tuple.tuple(Optional.of("\"****\""), Optional.of("\"****\"")));
-    // Ciphertext is only ever in config_items, and never anything but ciphertext.
-    String everythingButItems = dump().replaceAll("(?s)config_items:.*?\n==\n", "");
-    assertThat(everythingButItems).doesNotContain("ENC[").doesNotContain(v1.substring(16, 40));
+    // A commit that puts a plaintext at the secret path is rejected, and its errors do not
+    // repeat the value.
+    RevCommit leak =
+        repo.file("environments/prod/app.yaml", "password: plaintext-that-must-not-leak\n")
+            .commit(BOB, "Oops, clear text");
+    assertThat(mirror(leak).kind()).isEqualTo(CommitOutcome.Kind.REJECTED);
+
+    // Every column of every table, as text: ciphertext only in config_items, plaintext nowhere.
+    for (String table : tables()) {
+      String rows = allRows(table);
+      assertThat(rows)
+          .as(table)
+          .doesNotContain("first-password")
+          .doesNotContain("second-password")
+          .doesNotContain("plaintext-that-must-not-leak");
+      if (!table.equals("config_items")) {
+        assertThat(rows).as(table).doesNotContain("ENC[").doesNotContain(v1.substring(16, 40));
+      }
+    }
+    assertThat(tables())
+        .contains(
+            "config_audit",
+            "config_items",
+            "config_versions",
+            "environment_pins",
+            "sync_commits",
+            "sync_events",
+            "sync_state");
+    assertThat(allRows("sync_commits")).contains("app.password: holds plaintext");
     assertThat(
             count(
                 "SELECT count(*) FROM config_items WHERE path = 'app.password' AND value NOT LIKE '\"ENC[%'"))
         .isZero();
+  }
+
+  /** Every table of the mirror's schema, Flyway's own included. */
+  private List<String> tables() throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Connection conn = testDb.connect();
+        Statement s = conn.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT table_name FROM information_schema.tables"
+                    + " WHERE table_schema = current_schema() ORDER BY table_name")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
+  }
+
+  /** Every row of {@code table}, every column, as PostgreSQL prints a row. */
+  private String allRows(String table) throws SQLException {
+    StringBuilder text = new StringBuilder();
+    try (Connection conn = testDb.connect();
+        Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery("SELECT t::text FROM " + table + " t")) {
+      while (rs.next()) {
+        text.append(rs.getString(1)).append('\n');
+      }
+    }
+    return text.toString();
   }
 
   @Test

@@ -95,6 +95,47 @@ class SyncerTest {
   }
 
   @Test
+  void firstRunOverALongHistoryReportsProgressAndLag() {
+    for (int i = 1; i <= 24; i++) {
+      repo.file("environments/prod/app.yaml", "limits:\n  max: " + (600 + i) + "\n")
+          .commit(BOB, "Step " + i);
+    }
+    List<Long> lags = new CopyOnWriteArrayList<>();
+    List<String> progress = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Syncer> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Syncer syncer =
+        new Syncer(
+            database,
+            SyncSettings.of(repo.root().toString(), "main", Duration.ofSeconds(1), dir),
+            new SyncListener() {
+              @Override
+              public void commitProcessed(CommitOutcome outcome) {
+                lags.add(self.get().metrics().lagCommits());
+              }
+
+              @Override
+              public void progress(int done, int total, double perSecond) {
+                assertThat(perSecond).isPositive();
+                progress.add(done + "/" + total);
+              }
+            });
+    self.set(syncer);
+    toClose.add(syncer);
+
+    assertThat(syncer.syncOnce()).isEqualTo(25);
+
+    // While a commit is mirrored, the lag counts it and every commit after it up to the head.
+    assertThat(lags)
+        .containsExactlyElementsOf(
+            java.util.stream.LongStream.rangeClosed(1, 25).map(i -> 26 - i).boxed().toList());
+    assertThat(syncer.metrics().lagCommits()).isZero();
+    assertThat(syncer.metrics().lagSeconds()).isZero();
+    // At least the last line; more every 2 s of a longer run.
+    assertThat(progress).last().isEqualTo("25/25");
+  }
+
+  @Test
   void runningAgainOverTheSameHistoryChangesNothing() throws Exception {
     repo.file("environments/prod/app.yaml", "limits:\n  max: 600\n").commit(BOB, "Raise");
     syncOnceAndStop(syncer());
@@ -180,28 +221,27 @@ class SyncerTest {
   }
 
   @Test
+  void aPasswordWrittenIntoTheRemoteUrlNeverReachesMessages() {
+    String url = "http://syncer:tok3n-secret@127.0.0.1:1/trading/config.git";
+
+    assertThat(SyncSettings.of(url, "main", Duration.ofSeconds(1), dir).redactedSource())
+        .isEqualTo("http://syncer:****@127.0.0.1:1/trading/config.git");
+    assertThat(SyncSettings.redact("git@example.com:trading/config.git"))
+        .isEqualTo("git@example.com:trading/config.git");
+    Syncer syncer = syncer(url);
+    org.assertj.core.api.Assertions.assertThatThrownBy(syncer::syncOnce)
+        .isInstanceOf(io.gitconf.core.GitconfException.Unavailable.class)
+        .hasMessageStartingWith(
+            "cannot fetch http://syncer:****@127.0.0.1:1/trading/config.git (main): ")
+        .hasMessageNotContaining("tok3n-secret");
+  }
+
+  @Test
   void killedConnectionMidCommitLeavesNoPartialVersionAndIsRetried() throws Exception {
-    // A trigger makes the mirror transaction wait inside its audit insert while the flag is up,
-    // so the test can kill that session mid-commit.
-    try (Connection conn = testDb.connect();
-        Statement s = conn.createStatement()) {
-      s.execute("CREATE TABLE test_hold (held boolean)");
-      s.execute("INSERT INTO test_hold VALUES (true)");
-      s.execute(
-          "CREATE FUNCTION test_hold_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-              + " WHILE EXISTS (SELECT 1 FROM test_hold WHERE held) LOOP PERFORM pg_sleep(0.05);"
-              + " END LOOP; RETURN NEW; END $$");
-      s.execute(
-          "CREATE TRIGGER test_hold_audit BEFORE INSERT ON config_audit"
-              + " FOR EACH STATEMENT EXECUTE FUNCTION test_hold_audit()");
-    }
+    holdAuditInserts();
     Syncer syncer = syncer();
     syncer.start();
-    awaitTrue(
-        () ->
-            query(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'")
-                > 0);
+    awaitTrue(() -> sleepingSessions() > 0);
 
     long killed =
         query(
@@ -244,6 +284,67 @@ class SyncerTest {
   }
 
   @Test
+  void standbyTakesOverWhenTheLeaderProcessIsKilledMidCommit() throws Exception {
+    holdAuditInserts();
+    Path leaderLog = dir.resolve("leader.log");
+    Process leader =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.gitconf.cli.Main",
+                "sync",
+                "--repo",
+                repo.root().toString(),
+                "--db",
+                testDb.jdbcUrl(),
+                "--poll",
+                "200ms")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(leaderLog.toFile())
+            .start();
+    try {
+      // The leader process is inside the first commit's transaction, held by the trigger.
+      awaitTrue(() -> sleepingSessions() == 1);
+      List<Boolean> roles = new CopyOnWriteArrayList<>();
+      Syncer standby =
+          new Syncer(
+              database,
+              SyncSettings.of(
+                  repo.root().toString(), "main", Duration.ofMillis(200), dir.resolve("cache")),
+              new SyncListener() {
+                @Override
+                public void roleChanged(boolean leading) {
+                  roles.add(leading);
+                }
+              });
+      toClose.add(0, standby);
+      standby.start();
+      awaitTrue(() -> roles.equals(List.of(false)));
+
+      leader.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no rollback sent
+      awaitTrue(() -> standby.metrics().isLeader());
+      assertThat(roles).containsExactly(false, true);
+      assertThat(query("SELECT count(*) FROM sync_commits")).isZero();
+      assertThat(query("SELECT count(*) FROM config_versions")).isZero();
+      execute("UPDATE test_hold SET held = false");
+
+      awaitTrue(() -> query("SELECT count(*) FROM sync_commits") == 1);
+      RevCommit head = repo.git().log().call().iterator().next();
+      assertThat(standby.store().lastCommit("main")).contains(head.name());
+      assertThat(query("SELECT count(*) FROM config_versions WHERE status = 'active'"))
+          .isEqualTo(2);
+      assertThat(standby.store().audit("prod"))
+          .extracting(AuditRecord::seq)
+          .containsExactly(1L, 2L, 3L);
+      assertThat(java.nio.file.Files.readString(leaderLog)).contains("leader: mirroring");
+    } finally {
+      leader.destroyForcibly();
+    }
+  }
+
+  @Test
   void leaderWhoseLockSessionIsKilledStepsDownOrReacquires() throws Exception {
     Syncer leader = syncer();
     leader.start();
@@ -265,6 +366,29 @@ class SyncerTest {
             query("SELECT count(*) FROM sync_commits WHERE commit_id = '" + change.name() + "'")
                 == 1);
     awaitTrue(() -> leader.metrics().isLeader() ^ standby.metrics().isLeader());
+  }
+
+  /**
+   * Makes every mirror transaction wait inside its audit insert while {@code test_hold.held} is
+   * true, so a test can kill a writer mid-commit.
+   */
+  private void holdAuditInserts() throws SQLException {
+    execute("CREATE TABLE test_hold (held boolean)");
+    execute("INSERT INTO test_hold VALUES (true)");
+    execute(
+        "CREATE FUNCTION test_hold_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            + " WHILE EXISTS (SELECT 1 FROM test_hold WHERE held) LOOP PERFORM pg_sleep(0.05);"
+            + " END LOOP; RETURN NEW; END $$");
+    execute(
+        "CREATE TRIGGER test_hold_audit BEFORE INSERT ON config_audit"
+            + " FOR EACH STATEMENT EXECUTE FUNCTION test_hold_audit()");
+  }
+
+  /** Sessions of this database held by the audit trigger. */
+  private long sleepingSessions() {
+    return query(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND wait_event = 'PgSleep'");
   }
 
   private static int syncOnceAndStop(Syncer syncer) {
