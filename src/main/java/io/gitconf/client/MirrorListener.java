@@ -67,7 +67,9 @@ final class MirrorListener implements AutoCloseable {
     Duration backoff = firstBackoff;
     boolean first = true;
     while (!closed) {
-      try (Connection conn = dataSource.getConnection()) {
+      Connection conn = null;
+      try {
+        conn = dataSource.getConnection();
         conn.setAutoCommit(true);
         try (Statement statement = conn.createStatement()) {
           statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
@@ -97,6 +99,8 @@ final class MirrorListener implements AutoCloseable {
             environment,
             firstLine(e),
             backoff.toMillis());
+        release(conn);
+        conn = null;
         if (!sleep(backoff)) {
           break;
         }
@@ -104,9 +108,34 @@ final class MirrorListener implements AutoCloseable {
             backoff.multipliedBy(2).compareTo(maxBackoff) > 0
                 ? maxBackoff
                 : backoff.multipliedBy(2);
+      } finally {
+        release(conn);
       }
     }
     listening = false;
+  }
+
+  /**
+   * Gives the connection back in the state it was lent: no LISTEN, the default application name.
+   * The statements go through the pool's proxy (the notifications were read from the unwrapped
+   * connection, which a pool does not see), so a connection that died makes them fail and a pool
+   * evicts it rather than lending it out again.
+   */
+  private static void release(Connection conn) {
+    if (conn == null) {
+      return;
+    }
+    try (Statement statement = conn.createStatement()) {
+      statement.execute("UNLISTEN *");
+      statement.execute("RESET application_name");
+    } catch (SQLException e) {
+      // Broken: the pool has seen the failure now.
+    }
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      // Nothing more to give back.
+    }
   }
 
   private boolean concernsEnvironment(PGNotification[] notifications) {
