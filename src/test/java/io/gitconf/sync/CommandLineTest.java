@@ -174,9 +174,9 @@ class CommandLineTest {
         TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
       repo.file(
               "environments/prod/app.yaml",
-              "# prod\nlimits:\n  max: 400\n  min: !delete\nhosts: [c]\n")
+              "# prod\nlimits:\n  max: 400\n  min: !delete\nhosts: [c]\nextra:\n  retries: 3\n")
           .commit(BOB, "Prod without a minimum");
-      repo.file("environments/prod/app.yaml", "# prod\nlimits:\n  max: 300\n")
+      repo.file("environments/prod/app.yaml", "# prod\nlimits:\n  max: 300\nextra:\n  retries: 3\n")
           .commit(BOB, "Lower prod again");
       String db = testDb.jdbcUrl();
       assertThat(run("rebuild", "--repo", repo.root().toString(), "--db", db).exitCode()).isZero();
@@ -198,10 +198,16 @@ class CommandLineTest {
 
       Result unconfirmed = run(rollback);
       assertThat(unconfirmed.exitCode()).isEqualTo(2);
+      // app.extra.retries is 3 on both sides (a number read from YAML and from the mirror's JSON):
+      // no change.
       assertThat(unconfirmed.out())
-          .contains("prod: 2 changed, 1 removed\n")
-          .contains("  ~ app.limits.max: 300 -> 400\n")
-          .contains("  - app.limits.min: 1\n");
+          .matches(
+              "Rolling prod back to version 2 \\(commit [0-9a-f]{10}, Bob Risk: Prod without a"
+                  + " minimum\\):\n"
+                  + "prod: 2 changed, 1 removed\n"
+                  + "  ~ app.hosts: \\[\"a\",\"b\"\\] -> \\[\"c\"\\]\n"
+                  + "  ~ app.limits.max: 300 -> 400\n"
+                  + "  - app.limits.min: 1\n");
       assertThat(unconfirmed.err()).contains("run again with --yes");
       assertThat(repo.git().log().call()).hasSize(3);
 
