@@ -64,9 +64,6 @@ final class RollbackCommand implements Callable<Integer> {
   @Option(names = "--yes", description = "Commit without asking.")
   boolean yes;
 
-  @Option(names = "--push", description = "Push the commit to origin, for the syncer to mirror.")
-  boolean push;
-
   @Option(
       names = "--break-glass",
       description = {
@@ -91,7 +88,14 @@ final class RollbackCommand implements Callable<Integer> {
               .findFirst()
               .orElseThrow();
     }
-    ConfigRepository before = ConfigRepository.load(RepoTree.directory(change.repo));
+    try (Workspace workspace = change.open()) {
+      return rollback(workspace, target, record);
+    }
+  }
+
+  private int rollback(Workspace workspace, ConfigSnapshot target, VersionRecord record)
+      throws IOException, GitAPIException {
+    ConfigRepository before = ConfigRepository.load(RepoTree.directory(workspace.dir()));
     ConfigSnapshot current = before.snapshot(environment);
     ConfigDiff diff = ConfigDiff.between(current, target, before.schemas());
     PrintWriter out = spec.commandLine().getOut();
@@ -100,10 +104,11 @@ final class RollbackCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    Map<String, String> edited = overlayEdits(current, target, diff);
+    Map<String, String> edited = overlayEdits(workspace.dir(), current, target, diff);
     Map<String, byte[]> changes = new LinkedHashMap<>();
     edited.forEach((file, text) -> changes.put(file, text.getBytes(StandardCharsets.UTF_8)));
-    ConfigRepository after = ConfigRepository.load(RepoTree.directory(change.repo).with(changes));
+    ConfigRepository after =
+        ConfigRepository.load(RepoTree.directory(workspace.dir()).with(changes));
     check(before, after, target);
 
     out.println(
@@ -128,7 +133,7 @@ final class RollbackCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.USAGE;
     }
-    commit(edited, out);
+    commit(workspace, edited, out);
     out.flush();
     return ExitCodes.OK;
   }
@@ -169,7 +174,8 @@ final class RollbackCommand implements Callable<Integer> {
 
   /** Overlay texts that make the environment resolve to the target: removals first, then values. */
   private Map<String, String> overlayEdits(
-      ConfigSnapshot current, ConfigSnapshot target, ConfigDiff diff) throws IOException {
+      Path repo, ConfigSnapshot current, ConfigSnapshot target, ConfigDiff diff)
+      throws IOException {
     Map<String, String> edited = new LinkedHashMap<>();
     List<ConfigDiff.Change> ordered = new ArrayList<>(diff.changes());
     ordered.sort(
@@ -177,8 +183,7 @@ final class RollbackCommand implements Callable<Integer> {
     for (ConfigDiff.Change edit : ordered) {
       ConfigPath path = ConfigPath.parse(edit.path());
       String file = "environments/" + environment + "/" + path.category() + ".yaml";
-      String text =
-          edited.containsKey(file) ? edited.get(file) : readIfExists(change.repo.resolve(file));
+      String text = edited.containsKey(file) ? edited.get(file) : readIfExists(repo.resolve(file));
       List<String> keys = path.segments().subList(1, path.depth());
       if (edit.kind() == ConfigDiff.Kind.REMOVED) {
         boolean inherited =
@@ -246,43 +251,40 @@ final class RollbackCommand implements Callable<Integer> {
     return answer != null && answer.strip().equalsIgnoreCase("y");
   }
 
-  private void commit(Map<String, String> edited, PrintWriter out)
+  private void commit(Workspace workspace, Map<String, String> edited, PrintWriter out)
       throws IOException, GitAPIException {
     PersonIdent author = change.author();
-    try (Git git = Git.open(change.repo.toFile())) {
-      var commit =
-          git.commit()
-              .setAuthor(author)
-              .setCommitter(author)
-              .setMessage(
-                  change.reason + "\n\nRoll back " + environment + " to version " + version + ".")
-              .setSign(false);
-      for (Map.Entry<String, String> file : edited.entrySet()) {
-        Path target = change.repo.resolve(file.getKey());
-        if (file.getValue().isEmpty()) {
-          Files.deleteIfExists(target);
-          git.rm().addFilepattern(file.getKey()).call();
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
-          git.add().addFilepattern(file.getKey()).call();
-        }
-        commit.setOnly(file.getKey());
+    Git git = workspace.git();
+    var commit =
+        git.commit()
+            .setAuthor(author)
+            .setCommitter(author)
+            .setMessage(
+                change.reason + "\n\nRoll back " + environment + " to version " + version + ".")
+            .setSign(false);
+    for (Map.Entry<String, String> file : edited.entrySet()) {
+      Path target = workspace.dir().resolve(file.getKey());
+      String gitPath = workspace.gitPath(file.getKey());
+      if (file.getValue().isEmpty()) {
+        Files.deleteIfExists(target);
+        git.rm().addFilepattern(gitPath).call();
+      } else {
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
+        git.add().addFilepattern(gitPath).call();
       }
-      RevCommit made = commit.call();
-      out.println(
-          "Committed "
-              + made.abbreviate(8).name()
-              + ": "
-              + environment
-              + " as of version "
-              + version
-              + "; the syncer activates it as a new version");
-      if (push) {
-        Remotes.push(git);
-        out.println("Pushed to " + Remotes.describe(git));
-      }
+      commit.setOnly(gitPath);
     }
+    RevCommit made = commit.call();
+    out.println(
+        "Committed "
+            + made.abbreviate(8).name()
+            + ": "
+            + environment
+            + " as of version "
+            + version
+            + "; the syncer activates it as a new version");
+    workspace.publish(out);
   }
 
   private static String readIfExists(Path path) throws IOException {
