@@ -61,7 +61,9 @@ final class RollbackCommand implements Callable<Integer> {
       description = "Mirrored version to return to.")
   int version;
 
-  @Option(names = "--yes", description = "Commit without asking.")
+  @Option(
+      names = "--yes",
+      description = "Commit (or, with --break-glass, activate) without asking.")
   boolean yes;
 
   @Option(
@@ -128,7 +130,7 @@ final class RollbackCommand implements Callable<Integer> {
       out.println("  " + DiffCommand.plainLine(edit));
     }
     out.flush();
-    if (!yes && !confirmed()) {
+    if (!yes && !confirmed("Commit this rollback? [y/N] ")) {
       out.println("Nothing changed.");
       out.flush();
       return ExitCodes.USAGE;
@@ -149,6 +151,23 @@ final class RollbackCommand implements Callable<Integer> {
                   () -> new GitconfException.BadRequest(environment + " has no active version"));
       ConfigSnapshot target = store.snapshot(environment, version);
       ConfigDiff diff = ConfigDiff.between(current, target, io.gitconf.core.SchemaSet.none());
+      // The same review as a Git rollback: the on-call engineer sees what goes live before it does.
+      out.println(
+          "Break-glass: activate version "
+              + version
+              + " of "
+              + environment
+              + " in the mirror, without Git:");
+      out.println(environment + ": " + DiffCommand.summary(diff));
+      for (ConfigDiff.Change edit : diff.changes()) {
+        out.println("  " + DiffCommand.plainLine(edit));
+      }
+      out.flush();
+      if (!yes && !confirmed("Activate it now and pin " + environment + "? [y/N] ")) {
+        out.println("Nothing changed.");
+        out.flush();
+        return ExitCodes.USAGE;
+      }
       int previous = store.breakGlass(environment, version, change.user, change.reason);
       out.println(
           "BREAK-GLASS: "
@@ -241,13 +260,14 @@ final class RollbackCommand implements Callable<Integer> {
     }
   }
 
-  private boolean confirmed() {
+  private boolean confirmed(String question) {
     Console console = System.console();
     if (console == null) {
       throw new GitconfException.BadRequest(
-          "review the change above, then run again with --yes to commit it");
+          "review the change above, then run again with --yes to "
+              + (breakGlass ? "activate it" : "commit it"));
     }
-    String answer = console.readLine("Commit this rollback? [y/N] ");
+    String answer = console.readLine(question);
     return answer != null && answer.strip().equalsIgnoreCase("y");
   }
 

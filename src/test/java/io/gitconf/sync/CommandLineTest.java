@@ -314,24 +314,46 @@ class CommandLineTest {
       String db = testDb.jdbcUrl();
       assertThat(run("rebuild", "--repo", repo.root().toString(), "--db", db).exitCode()).isZero();
 
-      Result glass =
-          run(
-              "rollback",
-              "--break-glass",
-              "--env",
-              "prod",
-              "--to",
-              "1",
-              "--db",
-              db,
-              "--user",
-              "Ada Trader <ada@example.com>",
-              "--reason",
-              "Git is down and 400 is wrong");
+      String[] breakGlass = {
+        "rollback",
+        "--break-glass",
+        "--env",
+        "prod",
+        "--to",
+        "1",
+        "--db",
+        db,
+        "--user",
+        "Ada Trader <ada@example.com>",
+        "--reason",
+        "Git is down and 400 is wrong"
+      };
+      String preview =
+          "Break-glass: activate version 1 of prod in the mirror, without Git:\n"
+              + "prod: 1 changed\n"
+              + "  ~ app.limits.max: 400 -> 500\n";
+      Result unconfirmed = run(breakGlass);
+      assertThat(unconfirmed.exitCode()).isEqualTo(2);
+      assertThat(unconfirmed.out()).isEqualTo(preview);
+      assertThat(unconfirmed.err())
+          .isEqualTo(
+              "gitconf: review the change above, then run again with --yes to activate it\n");
+      assertThat(run("get", "app.limits.max", "--env", "prod", "--db", db).out())
+          .isEqualTo("400\n");
+
+      String[] confirmed = java.util.Arrays.copyOf(breakGlass, breakGlass.length + 1);
+      confirmed[breakGlass.length] = "--yes";
+      Result glass = run(confirmed);
       assertThat(glass.exitCode()).as(glass.err()).isZero();
       assertThat(glass.out())
-          .startsWith(
-              "BREAK-GLASS: prod version 1 is active (was 2), 1 changed; audited as Ada Trader");
+          .isEqualTo(
+              preview
+                  + "BREAK-GLASS: prod version 1 is active (was 2), 1 changed; audited as Ada Trader"
+                  + " <ada@example.com>\n"
+                  + "prod is pinned: later commits are mirrored but not activated until gitconf"
+                  + " unpin --env prod\n"
+                  + "Git still holds the newer configuration: make the rollback a commit too, then"
+                  + " unpin.\n");
       assertThat(run("get", "app.limits.max", "--env", "prod", "--db", db).out())
           .isEqualTo("500\n");
       assertThat(run("status", "--db", db).out())
