@@ -169,6 +169,45 @@ class CommandLineTest {
   }
 
   @Test
+  void verifyListsATamperedItemATamperedAuditRowAndABrokenChainAndExitsOne() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create();
+        TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 400\n").commit(BOB, "Lower prod");
+      String db = testDb.jdbcUrl();
+      assertThat(run("rebuild", "--repo", repo.root().toString(), "--db", db).exitCode()).isZero();
+      try (java.sql.Connection conn = testDb.connect();
+          java.sql.Statement s = conn.createStatement()) {
+        s.execute(
+            "UPDATE config_items SET value = '999' WHERE environment = 'prod'"
+                + " AND path = 'app.limits.max' AND valid_to IS NULL");
+        s.execute(
+            "UPDATE config_audit SET changed_by = 'Mallory' WHERE environment = 'prod'"
+                + " AND version = 2");
+        s.execute(
+            "DELETE FROM config_audit WHERE environment = 'dev'"
+                + " AND seq = (SELECT min(seq) FROM config_audit WHERE environment = 'dev')");
+      }
+
+      Result verified = run("verify", "--db", db, "--repo", repo.root().toString());
+
+      assertThat(verified.exitCode()).isEqualTo(1);
+      assertThat(verified.out())
+          .matches(
+              "dev: audit row \\d+ \\(app.limits.max, version 1\\): does not link to the row before"
+                  + " it: the chain is broken\n"
+                  + "prod: version 2: mirror integrity: the items of version 2 of 'prod' give checksum"
+                  + " [0-9a-f]{64}, the version row says [0-9a-f]{64}\n"
+                  + "prod: audit row \\d+ \\(app.limits.max, version 2\\): its content does not match"
+                  + " its hash: the row was altered\n"
+                  + "3 discrepancies; 3 versions, 6 audit rows, 2 active versions compared with Git"
+                  + " verified\n");
+      Result json = run("verify", "--db", db, "--output", "json");
+      assertThat(json.exitCode()).isEqualTo(1);
+      assertThat(io.gitconf.core.Json.parse("verify", json.out()).get("ok").asBoolean()).isFalse();
+    }
+  }
+
+  @Test
   void rollbackCommitsOverlayChangesThatBringTheEnvironmentBackToTheVersion() throws Exception {
     try (TestDatabase testDb = TestDatabase.create();
         TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
