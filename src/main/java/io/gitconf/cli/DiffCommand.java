@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "diff",
+    header =
+        "Per-path differences between environments, commits, a branch and its base, or versions.",
     mixinStandardHelpOptions = true,
     description = {
       "Show what changes, path by path, in each environment's resolved configuration:",

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "import",
+    header = "Apply a file of values to an environment as one validated Git commit.",
     mixinStandardHelpOptions = true,
     description = {
       "Apply a file of values (YAML or JSON, categories at the top, as gitconf export writes it) to an",

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "rollback",
+    header = "Bring an environment back to a mirrored version: a Git commit, or --break-glass.",
     mixinStandardHelpOptions = true,
     description = {
       "Roll an environment back to a mirrored version, the GitOps way: a new commit that edits only that",

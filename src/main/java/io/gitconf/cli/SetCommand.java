@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "set",
+    header = "Change one value as a validated Git commit (rate-limited per user).",
     mixinStandardHelpOptions = true,
     description = {
       "Change one value as a Git commit: the overlay of the environment is edited (comments and layout kept),",
