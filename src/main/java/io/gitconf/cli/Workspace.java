@@ -107,11 +107,12 @@ final class Workspace implements AutoCloseable {
 
   @Override
   public void close() {
-    // A Git made around an opened repository leaves the repository open.
-    git.getRepository().close();
     git.close();
     if (temporary) {
       delete(dir);
+    } else {
+      // A Git made around an opened repository leaves the repository open; a clone's Git closes it.
+      git.getRepository().close();
     }
   }
 
