@@ -53,6 +53,7 @@ final class BackupCommand {
 
   @Command(
       name = "restore",
+      header = "Restore a backup into an empty mirror, checked first and verified after.",
       mixinStandardHelpOptions = true,
       description = {
         "Restore a backup into an empty mirror. The file is checked against its checksum before anything is",

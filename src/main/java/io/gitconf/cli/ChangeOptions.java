@@ -1,12 +1,12 @@
 package io.gitconf.cli;
 
-import java.nio.file.Path;
 import org.eclipse.jgit.lib.PersonIdent;
 import picocli.CommandLine.Option;
 
 /**
- * Who changes configuration and why, for the commands that commit a change: the commit's author and
- * message.
+ * Who changes configuration, why and where, for the commands that commit a change: the commit's
+ * author and message, and the repository (pushed with {@code --push}, or always when given as a
+ * URL).
  */
 final class ChangeOptions {
   @Option(
@@ -25,10 +25,23 @@ final class ChangeOptions {
 
   @Option(
       names = "--repo",
-      paramLabel = "DIR",
+      paramLabel = "DIR|URL",
       defaultValue = ".",
-      description = "Config repository clone (default: .).")
-  Path repo;
+      description = {
+        "Config repository: a local clone (default: .), or a URL (https://, file://) that is cloned",
+        "into a temporary directory, changed, pushed and deleted."
+      })
+  String repo;
+
+  @Option(
+      names = "--push",
+      description = "Push the commit to origin, for the syncer to mirror (always done for a URL).")
+  boolean push;
+
+  /** The working copy to change; the caller closes it. */
+  Workspace open() {
+    return Workspace.open(repo, push);
+  }
 
   /** The commit author; a bare name gets an empty email. */
   PersonIdent author() {

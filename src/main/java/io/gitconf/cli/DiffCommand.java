@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "diff",
+    header =
+        "Per-path differences between environments, commits, a branch and its base, or versions.",
     mixinStandardHelpOptions = true,
     description = {
       "Show what changes, path by path, in each environment's resolved configuration:",
@@ -44,6 +46,13 @@ import picocli.CommandLine.Spec;
       "Secrets show as **** (changed); values are never printed."
     })
 final class DiffCommand implements Callable<Integer> {
+  /** When to colour text output; auto colours a terminal and leaves pipes and files plain. */
+  enum Color {
+    AUTO,
+    ALWAYS,
+    NEVER
+  }
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -81,8 +90,9 @@ final class DiffCommand implements Callable<Integer> {
   @Option(
       names = "--color",
       defaultValue = "auto",
-      description = "auto, always or never (default: ${DEFAULT-VALUE}).")
-  String color;
+      description =
+          "auto (colour on a terminal, plain when piped), always or never (default: ${DEFAULT-VALUE}).")
+  Color color;
 
   @Option(
       names = "--output",
@@ -222,9 +232,9 @@ final class DiffCommand implements Callable<Integer> {
     }
     Ansi ansi =
         switch (color) {
-          case "always" -> Ansi.ON;
-          case "never" -> Ansi.OFF;
-          default -> Ansi.AUTO;
+          case ALWAYS -> Ansi.ON;
+          case NEVER -> Ansi.OFF;
+          case AUTO -> Ansi.AUTO;
         };
     out.println("--- " + fromLabel);
     out.println("+++ " + toLabel);

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "import",
+    header = "Apply a file of values to an environment as one validated Git commit.",
     mixinStandardHelpOptions = true,
     description = {
       "Apply a file of values (YAML or JSON, categories at the top, as gitconf export writes it) to an",
@@ -56,7 +57,13 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, GitAPIException {
-    ConfigRepository before = ConfigRepository.load(RepoTree.directory(change.repo));
+    try (Workspace workspace = change.open()) {
+      return apply(workspace);
+    }
+  }
+
+  private int apply(Workspace workspace) throws IOException, GitAPIException {
+    ConfigRepository before = ConfigRepository.load(RepoTree.directory(workspace.dir()));
     ConfigSnapshot current = before.snapshot(environment);
     SortedMap<String, JsonNode> incoming = read(file);
     Map<String, String> edited = new LinkedHashMap<>();
@@ -85,7 +92,7 @@ final class ImportCommand implements Callable<Integer> {
       String text =
           edited.containsKey(overlay)
               ? edited.get(overlay)
-              : readIfExists(change.repo.resolve(overlay));
+              : readIfExists(workspace.dir().resolve(overlay));
       edited.put(
           overlay,
           OverlayEditor.set(overlay, text, path.segments().subList(1, path.depth()), value));
@@ -107,39 +114,41 @@ final class ImportCommand implements Callable<Integer> {
     }
     Map<String, byte[]> changes = new LinkedHashMap<>();
     edited.forEach((path, text) -> changes.put(path, text.getBytes(StandardCharsets.UTF_8)));
-    ConfigRepository after = ConfigRepository.load(RepoTree.directory(change.repo).with(changes));
+    ConfigRepository after =
+        ConfigRepository.load(RepoTree.directory(workspace.dir()).with(changes));
     List<Problem> errors = after.validate().stream().filter(Problem::isError).toList();
     if (!errors.isEmpty()) {
       throw new GitconfException.ValidationFailed(file + " applied to " + environment, errors);
     }
     PersonIdent author = change.author();
-    try (Git git = Git.open(change.repo.toFile())) {
-      var commit =
-          git.commit()
-              .setAuthor(author)
-              .setCommitter(author)
-              .setMessage(change.reason)
-              .setSign(false);
-      for (Map.Entry<String, String> overlay : edited.entrySet()) {
-        Path target = change.repo.resolve(overlay.getKey());
-        Files.createDirectories(target.getParent());
-        Files.writeString(target, overlay.getValue(), StandardCharsets.UTF_8);
-        git.add().addFilepattern(overlay.getKey()).call();
-        commit.setOnly(overlay.getKey());
-      }
-      RevCommit made = commit.call();
-      out.println(
-          "Committed "
-              + made.abbreviate(8).name()
-              + ": "
-              + changed
-              + (changed == 1 ? " value" : " values")
-              + " in "
-              + edited.size()
-              + (edited.size() == 1 ? " file" : " files")
-              + " of "
-              + environment);
+    Git git = workspace.git();
+    var commit =
+        git.commit()
+            .setAuthor(author)
+            .setCommitter(author)
+            .setMessage(change.reason)
+            .setSign(false);
+    for (Map.Entry<String, String> overlay : edited.entrySet()) {
+      Path target = workspace.dir().resolve(overlay.getKey());
+      Files.createDirectories(target.getParent());
+      Files.writeString(target, overlay.getValue(), StandardCharsets.UTF_8);
+      String gitPath = workspace.gitPath(overlay.getKey());
+      git.add().addFilepattern(gitPath).call();
+      commit.setOnly(gitPath);
     }
+    RevCommit made = commit.call();
+    out.println(
+        "Committed "
+            + made.abbreviate(8).name()
+            + ": "
+            + changed
+            + (changed == 1 ? " value" : " values")
+            + " in "
+            + edited.size()
+            + (edited.size() == 1 ? " file" : " files")
+            + " of "
+            + environment);
+    workspace.publish(out);
     out.flush();
     return ExitCodes.OK;
   }

@@ -21,6 +21,9 @@ public final class Main {
     CommandLine commandLine = new CommandLine(new GitconfCommand());
     commandLine.setExecutionExceptionHandler(Main::handle);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    // Descriptions are written as lines of up to about 110 characters; at picocli's default of 80
+    // each of them wraps mid-sentence.
+    commandLine.setUsageHelpWidth(120);
     return commandLine;
   }
 

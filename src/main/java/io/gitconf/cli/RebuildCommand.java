@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "rebuild",
+    header = "Re-mirror a branch's whole history from Git into an empty database.",
     mixinStandardHelpOptions = true,
     description = {
       "Re-mirror the whole history of a branch from Git into an empty database (after losing the database,",

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "rollback",
+    header = "Bring an environment back to a mirrored version: a Git commit, or --break-glass.",
     mixinStandardHelpOptions = true,
     description = {
       "Roll an environment back to a mirrored version, the GitOps way: a new commit that edits only that",
@@ -61,11 +62,10 @@ final class RollbackCommand implements Callable<Integer> {
       description = "Mirrored version to return to.")
   int version;
 
-  @Option(names = "--yes", description = "Commit without asking.")
+  @Option(
+      names = "--yes",
+      description = "Commit (or, with --break-glass, activate) without asking.")
   boolean yes;
-
-  @Option(names = "--push", description = "Push the commit to origin, for the syncer to mirror.")
-  boolean push;
 
   @Option(
       names = "--break-glass",
@@ -91,7 +91,14 @@ final class RollbackCommand implements Callable<Integer> {
               .findFirst()
               .orElseThrow();
     }
-    ConfigRepository before = ConfigRepository.load(RepoTree.directory(change.repo));
+    try (Workspace workspace = change.open()) {
+      return rollback(workspace, target, record);
+    }
+  }
+
+  private int rollback(Workspace workspace, ConfigSnapshot target, VersionRecord record)
+      throws IOException, GitAPIException {
+    ConfigRepository before = ConfigRepository.load(RepoTree.directory(workspace.dir()));
     ConfigSnapshot current = before.snapshot(environment);
     ConfigDiff diff = ConfigDiff.between(current, target, before.schemas());
     PrintWriter out = spec.commandLine().getOut();
@@ -100,10 +107,11 @@ final class RollbackCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    Map<String, String> edited = overlayEdits(current, target, diff);
+    Map<String, String> edited = overlayEdits(workspace.dir(), current, target, diff);
     Map<String, byte[]> changes = new LinkedHashMap<>();
     edited.forEach((file, text) -> changes.put(file, text.getBytes(StandardCharsets.UTF_8)));
-    ConfigRepository after = ConfigRepository.load(RepoTree.directory(change.repo).with(changes));
+    ConfigRepository after =
+        ConfigRepository.load(RepoTree.directory(workspace.dir()).with(changes));
     check(before, after, target);
 
     out.println(
@@ -123,12 +131,12 @@ final class RollbackCommand implements Callable<Integer> {
       out.println("  " + DiffCommand.plainLine(edit));
     }
     out.flush();
-    if (!yes && !confirmed()) {
+    if (!yes && !confirmed("Commit this rollback? [y/N] ")) {
       out.println("Nothing changed.");
       out.flush();
       return ExitCodes.USAGE;
     }
-    commit(edited, out);
+    commit(workspace, edited, out);
     out.flush();
     return ExitCodes.OK;
   }
@@ -144,6 +152,23 @@ final class RollbackCommand implements Callable<Integer> {
                   () -> new GitconfException.BadRequest(environment + " has no active version"));
       ConfigSnapshot target = store.snapshot(environment, version);
       ConfigDiff diff = ConfigDiff.between(current, target, io.gitconf.core.SchemaSet.none());
+      // The same review as a Git rollback: the on-call engineer sees what goes live before it does.
+      out.println(
+          "Break-glass: activate version "
+              + version
+              + " of "
+              + environment
+              + " in the mirror, without Git:");
+      out.println(environment + ": " + DiffCommand.summary(diff));
+      for (ConfigDiff.Change edit : diff.changes()) {
+        out.println("  " + DiffCommand.plainLine(edit));
+      }
+      out.flush();
+      if (!yes && !confirmed("Activate it now and pin " + environment + "? [y/N] ")) {
+        out.println("Nothing changed.");
+        out.flush();
+        return ExitCodes.USAGE;
+      }
       int previous = store.breakGlass(environment, version, change.user, change.reason);
       out.println(
           "BREAK-GLASS: "
@@ -169,7 +194,8 @@ final class RollbackCommand implements Callable<Integer> {
 
   /** Overlay texts that make the environment resolve to the target: removals first, then values. */
   private Map<String, String> overlayEdits(
-      ConfigSnapshot current, ConfigSnapshot target, ConfigDiff diff) throws IOException {
+      Path repo, ConfigSnapshot current, ConfigSnapshot target, ConfigDiff diff)
+      throws IOException {
     Map<String, String> edited = new LinkedHashMap<>();
     List<ConfigDiff.Change> ordered = new ArrayList<>(diff.changes());
     ordered.sort(
@@ -177,8 +203,7 @@ final class RollbackCommand implements Callable<Integer> {
     for (ConfigDiff.Change edit : ordered) {
       ConfigPath path = ConfigPath.parse(edit.path());
       String file = "environments/" + environment + "/" + path.category() + ".yaml";
-      String text =
-          edited.containsKey(file) ? edited.get(file) : readIfExists(change.repo.resolve(file));
+      String text = edited.containsKey(file) ? edited.get(file) : readIfExists(repo.resolve(file));
       List<String> keys = path.segments().subList(1, path.depth());
       if (edit.kind() == ConfigDiff.Kind.REMOVED) {
         boolean inherited =
@@ -236,53 +261,51 @@ final class RollbackCommand implements Callable<Integer> {
     }
   }
 
-  private boolean confirmed() {
+  private boolean confirmed(String question) {
     Console console = System.console();
     if (console == null) {
       throw new GitconfException.BadRequest(
-          "review the change above, then run again with --yes to commit it");
+          "review the change above, then run again with --yes to "
+              + (breakGlass ? "activate it" : "commit it"));
     }
-    String answer = console.readLine("Commit this rollback? [y/N] ");
+    String answer = console.readLine(question);
     return answer != null && answer.strip().equalsIgnoreCase("y");
   }
 
-  private void commit(Map<String, String> edited, PrintWriter out)
+  private void commit(Workspace workspace, Map<String, String> edited, PrintWriter out)
       throws IOException, GitAPIException {
     PersonIdent author = change.author();
-    try (Git git = Git.open(change.repo.toFile())) {
-      var commit =
-          git.commit()
-              .setAuthor(author)
-              .setCommitter(author)
-              .setMessage(
-                  change.reason + "\n\nRoll back " + environment + " to version " + version + ".")
-              .setSign(false);
-      for (Map.Entry<String, String> file : edited.entrySet()) {
-        Path target = change.repo.resolve(file.getKey());
-        if (file.getValue().isEmpty()) {
-          Files.deleteIfExists(target);
-          git.rm().addFilepattern(file.getKey()).call();
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
-          git.add().addFilepattern(file.getKey()).call();
-        }
-        commit.setOnly(file.getKey());
+    Git git = workspace.git();
+    var commit =
+        git.commit()
+            .setAuthor(author)
+            .setCommitter(author)
+            .setMessage(
+                change.reason + "\n\nRoll back " + environment + " to version " + version + ".")
+            .setSign(false);
+    for (Map.Entry<String, String> file : edited.entrySet()) {
+      Path target = workspace.dir().resolve(file.getKey());
+      String gitPath = workspace.gitPath(file.getKey());
+      if (file.getValue().isEmpty()) {
+        Files.deleteIfExists(target);
+        git.rm().addFilepattern(gitPath).call();
+      } else {
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
+        git.add().addFilepattern(gitPath).call();
       }
-      RevCommit made = commit.call();
-      out.println(
-          "Committed "
-              + made.abbreviate(8).name()
-              + ": "
-              + environment
-              + " as of version "
-              + version
-              + "; the syncer activates it as a new version");
-      if (push) {
-        Remotes.push(git);
-        out.println("Pushed to " + Remotes.describe(git));
-      }
+      commit.setOnly(gitPath);
     }
+    RevCommit made = commit.call();
+    out.println(
+        "Committed "
+            + made.abbreviate(8).name()
+            + ": "
+            + environment
+            + " as of version "
+            + version
+            + "; the syncer activates it as a new version");
+    workspace.publish(out);
   }
 
   private static String readIfExists(Path path) throws IOException {

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "set",
+    header = "Change one value as a validated Git commit (rate-limited per user).",
     mixinStandardHelpOptions = true,
     description = {
       "Change one value as a Git commit: the overlay of the environment is edited (comments and layout kept),",
@@ -62,9 +63,6 @@ final class SetCommand implements Callable<Integer> {
       description = "Environment, or base.")
   String environment;
 
-  @Option(names = "--push", description = "Push the commit to the remote of the current branch.")
-  boolean push;
-
   @Option(
       names = "--rate-limit",
       defaultValue = "10/min",
@@ -81,7 +79,15 @@ final class SetCommand implements Callable<Integer> {
       throw new GitconfException.BadRequest("--reason must say why the value changes");
     }
     PersonIdent author = change.author();
-    ConfigRepository before = ConfigRepository.load(RepoTree.directory(change.repo));
+    try (Workspace workspace = change.open()) {
+      return change(workspace, configPath, parsed, author);
+    }
+  }
+
+  private int change(
+      Workspace workspace, ConfigPath configPath, JsonNode parsed, PersonIdent author)
+      throws IOException, GitAPIException {
+    ConfigRepository before = ConfigRepository.load(RepoTree.directory(workspace.dir()));
     if (!environment.equals("base")) {
       before.requireManifest().requireEnvironment(environment);
     }
@@ -98,64 +104,58 @@ final class SetCommand implements Callable<Integer> {
           configPath
               + " is a secret: set it with gitconf secrets encrypt (the value is read from standard input)");
     }
-    try (Git git = Git.open(change.repo.toFile())) {
-      checkRateLimit(git, author);
-      String file =
-          (environment.equals("base") ? "base/" : "environments/" + environment + "/")
-              + configPath.category()
-              + ".yaml";
-      Path target = change.repo.resolve(file);
-      String text = Files.exists(target) ? Files.readString(target) : "";
-      String edited =
-          OverlayEditor.set(
-              file, text, configPath.segments().subList(1, configPath.depth()), parsed);
-      if (edited.equals(text)) {
-        spec.commandLine()
-            .getOut()
-            .println(
-                "No change: " + configPath + " is already " + Values.text(parsed) + " in " + file);
-        spec.commandLine().getOut().flush();
-        return ExitCodes.OK;
-      }
-      ConfigRepository after =
-          ConfigRepository.load(
-              RepoTree.directory(change.repo)
-                  .with(Map.of(file, edited.getBytes(StandardCharsets.UTF_8))));
-      List<Problem> errors = after.validate().stream().filter(Problem::isError).toList();
-      if (!errors.isEmpty()) {
-        throw new GitconfException.ValidationFailed(
-            configPath + " = " + Values.text(parsed) + " in " + environment, errors);
-      }
-      Files.createDirectories(target.getParent());
-      Files.writeString(target, edited, StandardCharsets.UTF_8);
-      git.add().addFilepattern(file).call();
-      RevCommit commit =
-          git.commit()
-              .setOnly(file)
-              .setAuthor(author)
-              .setCommitter(author)
-              .setMessage(change.reason)
-              .setSign(false)
-              .call();
-      PrintWriter out = spec.commandLine().getOut();
+    Git git = workspace.git();
+    checkRateLimit(git, author);
+    String file =
+        (environment.equals("base") ? "base/" : "environments/" + environment + "/")
+            + configPath.category()
+            + ".yaml";
+    Path target = workspace.dir().resolve(file);
+    String text = Files.exists(target) ? Files.readString(target) : "";
+    String edited =
+        OverlayEditor.set(file, text, configPath.segments().subList(1, configPath.depth()), parsed);
+    PrintWriter out = spec.commandLine().getOut();
+    if (edited.equals(text)) {
       out.println(
-          "Committed "
-              + commit.abbreviate(8).name()
-              + ": "
-              + configPath
-              + " = "
-              + Values.text(parsed)
-              + " in "
-              + environment
-              + " ("
-              + file
-              + ")");
-      if (push) {
-        Remotes.push(git);
-        out.println("Pushed to " + Remotes.describe(git));
-      }
+          "No change: " + configPath + " is already " + Values.text(parsed) + " in " + file);
       out.flush();
+      return ExitCodes.OK;
     }
+    ConfigRepository after =
+        ConfigRepository.load(
+            RepoTree.directory(workspace.dir())
+                .with(Map.of(file, edited.getBytes(StandardCharsets.UTF_8))));
+    List<Problem> errors = after.validate().stream().filter(Problem::isError).toList();
+    if (!errors.isEmpty()) {
+      throw new GitconfException.ValidationFailed(
+          configPath + " = " + Values.text(parsed) + " in " + environment, errors);
+    }
+    Files.createDirectories(target.getParent());
+    Files.writeString(target, edited, StandardCharsets.UTF_8);
+    String gitPath = workspace.gitPath(file);
+    git.add().addFilepattern(gitPath).call();
+    RevCommit commit =
+        git.commit()
+            .setOnly(gitPath)
+            .setAuthor(author)
+            .setCommitter(author)
+            .setMessage(change.reason)
+            .setSign(false)
+            .call();
+    out.println(
+        "Committed "
+            + commit.abbreviate(8).name()
+            + ": "
+            + configPath
+            + " = "
+            + Values.text(parsed)
+            + " in "
+            + environment
+            + " ("
+            + file
+            + ")");
+    workspace.publish(out);
+    out.flush();
     return ExitCodes.OK;
   }
 

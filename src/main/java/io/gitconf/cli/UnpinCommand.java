@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "unpin",
+    header = "Lift a break-glass pin: the newest mirrored version becomes active.",
     mixinStandardHelpOptions = true,
     description = {
       "Lift a break-glass pin: the newest version mirrored meanwhile becomes active (audited), and the syncer",

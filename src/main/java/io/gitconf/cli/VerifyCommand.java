@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "verify",
+    header =
+        "Check the mirror's checksums, audit hash chains and active versions; exit 1 on a discrepancy.",
     mixinStandardHelpOptions = true,
     description = {
       "Check the mirror's integrity: every version's items against its checksum, every environment's audit",

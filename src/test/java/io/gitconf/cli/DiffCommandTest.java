@@ -132,4 +132,50 @@ class DiffCommandTest {
         .isEqualTo(
             "gitconf: say what to compare: --env A --env B, --from REV [--to REV], or --base BRANCH\n");
   }
+
+  @Test
+  void textIsColouredOnlyWhenAskedOrOnATerminal() throws IOException {
+    Files.writeString(
+        repo.resolve("environments/dev/risk.yaml"), "parameters:\n  maxOpenPositions: 3\n");
+    String[] args = {"diff", "--repo", repo.toString(), "--from", "HEAD", "--env", "dev"};
+    Cli.Result coloured = Cli.run(append(args, "--color", "always"));
+    assertThat(coloured.out())
+        .contains("\u001B[1mdev\u001B[21m\u001B[0m: 1 changed\n")
+        .containsPattern(
+            "\u001B\\[33m  ~ risk.parameters.maxOpenPositions: \\d+ -> 3\u001B\\[39m\u001B\\[0m\n");
+    // Tests, like a pipe, have no terminal: auto is plain, exactly as never.
+    Cli.Result auto = Cli.run(args);
+    assertThat(auto.out()).doesNotContain("\u001B").startsWith("--- commit ");
+    assertThat(Cli.run(append(args, "--color", "never")).out()).isEqualTo(auto.out());
+    Cli.Result bad = Cli.run(append(args, "--color", "sometimes"));
+    assertThat(bad.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).startsWith("Invalid value for option '--color': expected one of ");
+  }
+
+  @Test
+  void baseShowsABaseChangeInEveryEnvironmentThatDoesNotOverrideIt() throws Exception {
+    try (Git git = Git.open(repo.toFile())) {
+      git.checkout().setCreateBranch(true).setName("faster-metrics").call();
+      String base = Files.readString(repo.resolve("base/monitoring.yaml"));
+      Files.writeString(
+          repo.resolve("base/monitoring.yaml"),
+          base.replace("exportIntervalMs: 15000", "exportIntervalMs: 5000"));
+      append("environments/dev/monitoring.yaml", "\nmetrics:\n  exportIntervalMs: 30000\n");
+      commit(git, "Export metrics faster, except in dev");
+    }
+    Cli.Result result = Cli.run("diff", "--repo", repo.toString(), "--base", "main");
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.out())
+        .matches(
+            "--- commit [0-9a-f]{10}\n\\+\\+\\+ commit [0-9a-f]{10}\n"
+                + "dev: 1 changed\n  ~ monitoring.metrics.exportIntervalMs: 15000 -> 30000\n"
+                + "test: 1 changed\n  ~ monitoring.metrics.exportIntervalMs: 15000 -> 5000\n"
+                + "prod: 1 changed\n  ~ monitoring.metrics.exportIntervalMs: 15000 -> 5000\n");
+  }
+
+  private static String[] append(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
 }

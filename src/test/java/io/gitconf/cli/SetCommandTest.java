@@ -164,4 +164,105 @@ class SetCommandTest {
           .isEqualTo(git.getRepository().resolve("HEAD"));
     }
   }
+
+  @Test
+  void aRepositoryUrlIsClonedChangedAndPushedSoEveryCloneCountsTheSameRateLimit() throws Exception {
+    Path remote = dir.resolve("remote.git");
+    Git.cloneRepository()
+        .setBare(true)
+        .setURI(repo.toUri().toString())
+        .setDirectory(remote.toFile())
+        .call()
+        .close();
+    String url = remote.toUri().toString();
+    Cli.Result result =
+        Cli.run(
+            "set",
+            "risk.parameters.maxOpenPositions",
+            "4",
+            "--env",
+            "prod",
+            "--repo",
+            url,
+            "--user",
+            "Ada Trader <ada@desk.example>",
+            "--reason",
+            "Fewer positions, straight on the remote",
+            "--rate-limit",
+            "1/min");
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.out())
+        .matches(
+            "Committed [0-9a-f]{8}: risk.parameters.maxOpenPositions = 4 in prod \\(environments/prod/risk.yaml\\)\n"
+                + "Pushed to "
+                + java.util.regex.Pattern.quote(url)
+                + "\n");
+    try (Git bare = Git.open(remote.toFile())) {
+      RevCommit head = bare.log().call().iterator().next();
+      assertThat(head.getFullMessage()).isEqualTo("Fewer positions, straight on the remote");
+      assertThat(head.getAuthorIdent().getName()).isEqualTo("Ada Trader");
+    }
+    // The limit is read from the remote's history: a second change through another clone counts
+    // the first one.
+    Cli.Result again =
+        Cli.run(
+            "set",
+            "risk.parameters.maxOpenPositions",
+            "3",
+            "--env",
+            "prod",
+            "--repo",
+            url,
+            "--user",
+            "Ada Trader",
+            "--reason",
+            "Even fewer",
+            "--rate-limit",
+            "1/min");
+    assertThat(again.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(again.err())
+        .matches(
+            "gitconf: Ada Trader made 1 changes in the last 60 s \\(limit 1/min\\); retry in \\d+ s\n");
+    try (Git git = Git.open(repo.toFile())) {
+      assertThat(git.log().call()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aMissingDirectoryIsAUsageErrorAndAnUnreachableUrlIsUnavailableWithoutItsPassword() {
+    Cli.Result missing =
+        Cli.run(
+            "set",
+            "risk.parameters.maxOpenPositions",
+            "4",
+            "--env",
+            "prod",
+            "--repo",
+            dir.resolve("nowhere").toString(),
+            "--user",
+            "Ada",
+            "--reason",
+            "r");
+    assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(missing.err())
+        .isEqualTo("gitconf: " + dir.resolve("nowhere") + ": no such directory\n");
+
+    Cli.Result unreachable =
+        Cli.run(
+            "set",
+            "risk.parameters.maxOpenPositions",
+            "4",
+            "--env",
+            "prod",
+            "--repo",
+            "http://ada:s3cr3t-token@127.0.0.1:1/config.git",
+            "--user",
+            "Ada",
+            "--reason",
+            "r");
+    assertThat(unreachable.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(unreachable.err())
+        .startsWith("gitconf: cannot clone http://****@127.0.0.1:1/config.git: ")
+        .doesNotContain("s3cr3t-token");
+  }
 }

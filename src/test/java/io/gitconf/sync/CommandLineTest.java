@@ -169,14 +169,53 @@ class CommandLineTest {
   }
 
   @Test
+  void verifyListsATamperedItemATamperedAuditRowAndABrokenChainAndExitsOne() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create();
+        TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 400\n").commit(BOB, "Lower prod");
+      String db = testDb.jdbcUrl();
+      assertThat(run("rebuild", "--repo", repo.root().toString(), "--db", db).exitCode()).isZero();
+      try (java.sql.Connection conn = testDb.connect();
+          java.sql.Statement s = conn.createStatement()) {
+        s.execute(
+            "UPDATE config_items SET value = '999' WHERE environment = 'prod'"
+                + " AND path = 'app.limits.max' AND valid_to IS NULL");
+        s.execute(
+            "UPDATE config_audit SET changed_by = 'Mallory' WHERE environment = 'prod'"
+                + " AND version = 2");
+        s.execute(
+            "DELETE FROM config_audit WHERE environment = 'dev'"
+                + " AND seq = (SELECT min(seq) FROM config_audit WHERE environment = 'dev')");
+      }
+
+      Result verified = run("verify", "--db", db, "--repo", repo.root().toString());
+
+      assertThat(verified.exitCode()).isEqualTo(1);
+      assertThat(verified.out())
+          .matches(
+              "dev: audit row \\d+ \\(app.limits.max, version 1\\): does not link to the row before"
+                  + " it: the chain is broken\n"
+                  + "prod: version 2: mirror integrity: the items of version 2 of 'prod' give checksum"
+                  + " [0-9a-f]{64}, the version row says [0-9a-f]{64}\n"
+                  + "prod: audit row \\d+ \\(app.limits.max, version 2\\): its content does not match"
+                  + " its hash: the row was altered\n"
+                  + "3 discrepancies; 3 versions, 6 audit rows, 2 active versions compared with Git"
+                  + " verified\n");
+      Result json = run("verify", "--db", db, "--output", "json");
+      assertThat(json.exitCode()).isEqualTo(1);
+      assertThat(io.gitconf.core.Json.parse("verify", json.out()).get("ok").asBoolean()).isFalse();
+    }
+  }
+
+  @Test
   void rollbackCommitsOverlayChangesThatBringTheEnvironmentBackToTheVersion() throws Exception {
     try (TestDatabase testDb = TestDatabase.create();
         TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
       repo.file(
               "environments/prod/app.yaml",
-              "# prod\nlimits:\n  max: 400\n  min: !delete\nhosts: [c]\n")
+              "# prod\nlimits:\n  max: 400\n  min: !delete\nhosts: [c]\nextra:\n  retries: 3\n")
           .commit(BOB, "Prod without a minimum");
-      repo.file("environments/prod/app.yaml", "# prod\nlimits:\n  max: 300\n")
+      repo.file("environments/prod/app.yaml", "# prod\nlimits:\n  max: 300\nextra:\n  retries: 3\n")
           .commit(BOB, "Lower prod again");
       String db = testDb.jdbcUrl();
       assertThat(run("rebuild", "--repo", repo.root().toString(), "--db", db).exitCode()).isZero();
@@ -198,10 +237,16 @@ class CommandLineTest {
 
       Result unconfirmed = run(rollback);
       assertThat(unconfirmed.exitCode()).isEqualTo(2);
+      // app.extra.retries is 3 on both sides (a number read from YAML and from the mirror's JSON):
+      // no change.
       assertThat(unconfirmed.out())
-          .contains("prod: 2 changed, 1 removed\n")
-          .contains("  ~ app.limits.max: 300 -> 400\n")
-          .contains("  - app.limits.min: 1\n");
+          .matches(
+              "Rolling prod back to version 2 \\(commit [0-9a-f]{10}, Bob Risk: Prod without a"
+                  + " minimum\\):\n"
+                  + "prod: 2 changed, 1 removed\n"
+                  + "  ~ app.hosts: \\[\"a\",\"b\"\\] -> \\[\"c\"\\]\n"
+                  + "  ~ app.limits.max: 300 -> 400\n"
+                  + "  - app.limits.min: 1\n");
       assertThat(unconfirmed.err()).contains("run again with --yes");
       assertThat(repo.git().log().call()).hasSize(3);
 
@@ -308,24 +353,46 @@ class CommandLineTest {
       String db = testDb.jdbcUrl();
       assertThat(run("rebuild", "--repo", repo.root().toString(), "--db", db).exitCode()).isZero();
 
-      Result glass =
-          run(
-              "rollback",
-              "--break-glass",
-              "--env",
-              "prod",
-              "--to",
-              "1",
-              "--db",
-              db,
-              "--user",
-              "Ada Trader <ada@example.com>",
-              "--reason",
-              "Git is down and 400 is wrong");
+      String[] breakGlass = {
+        "rollback",
+        "--break-glass",
+        "--env",
+        "prod",
+        "--to",
+        "1",
+        "--db",
+        db,
+        "--user",
+        "Ada Trader <ada@example.com>",
+        "--reason",
+        "Git is down and 400 is wrong"
+      };
+      String preview =
+          "Break-glass: activate version 1 of prod in the mirror, without Git:\n"
+              + "prod: 1 changed\n"
+              + "  ~ app.limits.max: 400 -> 500\n";
+      Result unconfirmed = run(breakGlass);
+      assertThat(unconfirmed.exitCode()).isEqualTo(2);
+      assertThat(unconfirmed.out()).isEqualTo(preview);
+      assertThat(unconfirmed.err())
+          .isEqualTo(
+              "gitconf: review the change above, then run again with --yes to activate it\n");
+      assertThat(run("get", "app.limits.max", "--env", "prod", "--db", db).out())
+          .isEqualTo("400\n");
+
+      String[] confirmed = java.util.Arrays.copyOf(breakGlass, breakGlass.length + 1);
+      confirmed[breakGlass.length] = "--yes";
+      Result glass = run(confirmed);
       assertThat(glass.exitCode()).as(glass.err()).isZero();
       assertThat(glass.out())
-          .startsWith(
-              "BREAK-GLASS: prod version 1 is active (was 2), 1 changed; audited as Ada Trader");
+          .isEqualTo(
+              preview
+                  + "BREAK-GLASS: prod version 1 is active (was 2), 1 changed; audited as Ada Trader"
+                  + " <ada@example.com>\n"
+                  + "prod is pinned: later commits are mirrored but not activated until gitconf"
+                  + " unpin --env prod\n"
+                  + "Git still holds the newer configuration: make the rollback a commit too, then"
+                  + " unpin.\n");
       assertThat(run("get", "app.limits.max", "--env", "prod", "--db", db).out())
           .isEqualTo("500\n");
       assertThat(run("status", "--db", db).out())
