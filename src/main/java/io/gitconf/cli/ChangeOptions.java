@@ -1,5 +1,6 @@
 package io.gitconf.cli;
 
+import io.gitconf.core.ConfigChange;
 import org.eclipse.jgit.lib.PersonIdent;
 import picocli.CommandLine.Option;
 
@@ -45,6 +46,6 @@ final class ChangeOptions {
 
   /** The commit author; a bare name gets an empty email. */
   PersonIdent author() {
-    return user.contains("<") ? Authors.parse(user) : new PersonIdent(user.strip(), "");
+    return ConfigChange.author(user);
   }
 }

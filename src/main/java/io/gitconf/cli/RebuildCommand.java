@@ -1,5 +1,6 @@
 package io.gitconf.cli;
 
+import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.MirrorStore;
@@ -61,7 +62,7 @@ final class RebuildCommand implements Callable<Integer> {
       }
       SyncSettings settings =
           SyncSettings.of(repo, branch, Duration.ofSeconds(2), cacheDir)
-              .withCredentials(SyncCommand.credentials());
+              .withCredentials(GitRemotes.credentials());
       try (Syncer syncer = new Syncer(db, settings, new OutcomePrinter(out))) {
         int mirrored = syncer.syncOnce();
         out.println(

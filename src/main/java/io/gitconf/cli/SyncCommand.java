@@ -1,15 +1,13 @@
 package io.gitconf.cli;
 
+import io.gitconf.core.GitRemotes;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.eclipse.jgit.transport.CredentialsProvider;
-import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,8 +24,6 @@ import picocli.CommandLine.Spec;
           + " (a token works as the password); the webhook secret from $GITCONF_WEBHOOK_SECRET."
     })
 final class SyncCommand implements Callable<Integer> {
-  static final String GIT_USERNAME_VARIABLE = "GITCONF_GIT_USERNAME";
-  static final String GIT_PASSWORD_VARIABLE = "GITCONF_GIT_PASSWORD";
 
   @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
@@ -76,7 +72,7 @@ final class SyncCommand implements Callable<Integer> {
     try (SyncService service = new SyncService()) {
       Database db = service.own(database.open());
       SyncSettings settings =
-          SyncSettings.of(repo, branch, poll, cacheDir).withCredentials(credentials());
+          SyncSettings.of(repo, branch, poll, cacheDir).withCredentials(GitRemotes.credentials());
       Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
       out.println(
           "gitconf sync: " + settings.redactedSource() + " (" + branch + ") -> " + db.describe());
@@ -87,15 +83,5 @@ final class SyncCommand implements Callable<Integer> {
       service.runUntilStopped();
     }
     return ExitCodes.OK;
-  }
-
-  static Optional<CredentialsProvider> credentials() {
-    String user = System.getenv(GIT_USERNAME_VARIABLE);
-    String password = System.getenv(GIT_PASSWORD_VARIABLE);
-    if (password == null || password.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new UsernamePasswordCredentialsProvider(user == null ? "git" : user, password));
   }
 }

@@ -1,5 +1,6 @@
 package io.gitconf.cli;
 
+import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,11 +60,11 @@ final class Workspace implements AutoCloseable {
     }
     try {
       Git git =
-          Remotes.withCredentials(Git.cloneRepository().setURI(url).setDirectory(dir.toFile()))
+          GitRemotes.withCredentials(Git.cloneRepository().setURI(url).setDirectory(dir.toFile()))
               .call();
       if (git.getRepository().resolve("HEAD") == null) {
         git.close();
-        throw new GitconfException.BadRequest(Remotes.redact(url) + " has no commits");
+        throw new GitconfException.BadRequest(GitRemotes.redact(url) + " has no commits");
       }
       return new Workspace(dir, git, true, true);
     } catch (GitAPIException | IOException | RuntimeException e) {
@@ -72,7 +73,7 @@ final class Workspace implements AutoCloseable {
         throw gitconf;
       }
       throw new GitconfException.Unavailable(
-          "cannot clone " + Remotes.redact(url) + ": " + Remotes.redact(e.getMessage()), e);
+          "cannot clone " + GitRemotes.redact(url) + ": " + GitRemotes.redact(e.getMessage()), e);
     }
   }
 
@@ -97,12 +98,12 @@ final class Workspace implements AutoCloseable {
     if (!push) {
       return;
     }
-    Remotes.push(
+    GitRemotes.push(
         git,
         temporary
             ? "nothing was changed there; run the command again"
             : "the commit is kept locally");
-    out.println("Pushed to " + Remotes.describe(git));
+    out.println("Pushed to " + GitRemotes.describe(git));
   }
 
   @Override

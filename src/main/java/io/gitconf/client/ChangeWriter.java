@@ -52,7 +52,8 @@ final class ChangeWriter {
         catchUp(git);
       }
       ConfigChange.Result result =
-          ConfigChange.set(git, environment, path, value, ConfigChange.author(user), reason, limit);
+          ConfigChange.set(
+              git, workTree, environment, path, value, ConfigChange.author(user), reason, limit);
       if (result.commit().isPresent() && remote) {
         GitRemotes.push(git);
       }

@@ -61,7 +61,9 @@ public final class ConfigChange {
   }
 
   /**
-   * Sets {@code path} to {@code value} in {@code environment} (or {@code base}) and commits it.
+   * Sets {@code path} to {@code value} in {@code environment} (or {@code base}) of the config
+   * repository in {@code configDir} (the work tree of {@code git}, or a folder inside it) and
+   * commits it.
    *
    * @throws GitconfException.BadRequest for an unknown environment or category, a secret path, a
    *     blank reason
@@ -71,6 +73,7 @@ public final class ConfigChange {
    */
   public static Result set(
       Git git,
+      Path configDir,
       String environment,
       ConfigPath path,
       JsonNode value,
@@ -80,8 +83,7 @@ public final class ConfigChange {
     if (reason == null || reason.isBlank()) {
       throw new GitconfException.BadRequest("a change needs a reason: it is the commit message");
     }
-    Path workTree = git.getRepository().getWorkTree().toPath();
-    ConfigRepository before = ConfigRepository.load(RepoTree.directory(workTree));
+    ConfigRepository before = ConfigRepository.load(RepoTree.directory(configDir));
     Manifest manifest = before.requireManifest();
     if (!environment.equals("base")) {
       manifest.requireEnvironment(environment);
@@ -101,7 +103,7 @@ public final class ConfigChange {
     }
     checkRateLimit(git, author, limit, Instant.now());
     String file = overlayFile(environment, path.category());
-    Path target = workTree.resolve(file);
+    Path target = configDir.resolve(file);
     try {
       String text = Files.exists(target) ? Files.readString(target) : "";
       String edited =
@@ -111,7 +113,7 @@ public final class ConfigChange {
       }
       ConfigRepository after =
           ConfigRepository.load(
-              RepoTree.directory(workTree)
+              RepoTree.directory(configDir)
                   .with(Map.of(file, edited.getBytes(StandardCharsets.UTF_8))));
       List<Problem> errors = after.validate().stream().filter(Problem::isError).toList();
       if (!errors.isEmpty()) {
@@ -125,10 +127,11 @@ public final class ConfigChange {
       }
       Files.createDirectories(target.getParent());
       Files.writeString(target, edited, StandardCharsets.UTF_8);
-      git.add().addFilepattern(file).call();
+      String gitPath = gitPath(git, target);
+      git.add().addFilepattern(gitPath).call();
       RevCommit commit =
           git.commit()
-              .setOnly(file)
+              .setOnly(gitPath)
               .setAuthor(author)
               .setCommitter(author)
               .setMessage(reason)
@@ -137,8 +140,14 @@ public final class ConfigChange {
       return new Result(Optional.of(commit), file);
     } catch (IOException | GitAPIException e) {
       throw new GitconfException.Unavailable(
-          "cannot commit " + path + " in " + workTree + ": " + e.getMessage(), e);
+          "cannot commit " + path + " in " + configDir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A file as Git names it: relative to the work tree, with forward slashes. */
+  private static String gitPath(Git git, Path file) {
+    Path workTree = git.getRepository().getWorkTree().toPath().toAbsolutePath().normalize();
+    return workTree.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
   }
 
   /** The file that holds a category's values for an environment ({@code base} for defaults). */

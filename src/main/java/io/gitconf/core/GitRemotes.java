@@ -39,9 +39,22 @@ public final class GitRemotes {
     return git.getRepository().getConfig().getString("remote", "origin", "url") != null;
   }
 
-  /** The URL of {@code origin}, for messages. */
+  /** The URL of {@code origin}, for messages (a password in it masked). */
   public static String describe(Git git) {
-    return String.valueOf(git.getRepository().getConfig().getString("remote", "origin", "url"));
+    return redact(
+        String.valueOf(git.getRepository().getConfig().getString("remote", "origin", "url")));
+  }
+
+  /**
+   * Text with the credentials of any URL in it masked: {@code https://user:token@host} reads {@code
+   * https://user:****@host}, {@code https://token@host} reads {@code https://****@host}.
+   * Credentials belong in environment variables, but one pasted into a URL must not reach a log.
+   */
+  public static String redact(String text) {
+    return text == null
+        ? ""
+        : text.replaceAll("(://[^/@:\\s]*:)[^/@\\s]*@", "$1****@")
+            .replaceAll("://[^/@:\\s*]+@", "://****@");
   }
 
   /** Fetches every branch of {@code origin} into {@code refs/remotes/origin/}. */
@@ -50,17 +63,22 @@ public final class GitRemotes {
       withCredentials(git.fetch().setRemote("origin").setRemoveDeletedRefs(true)).call();
     } catch (GitAPIException | RuntimeException e) {
       throw new GitconfException.Unavailable(
-          "cannot fetch from " + describe(git) + ": " + e.getMessage(), e);
+          "cannot fetch from " + describe(git) + ": " + redact(e.getMessage()), e);
     }
+  }
+
+  /** Pushes the current branch to {@code origin}; a refusal says the commit is kept locally. */
+  public static void push(Git git) {
+    push(git, "the commit is kept locally");
   }
 
   /**
    * Pushes the current branch to the branch of the same name on {@code origin}.
    *
-   * @throws GitconfException.Unavailable when the remote cannot be reached or refuses the push (the
-   *     commit stays in the working copy)
+   * @param onFailure what became of the commit, for the message when the push fails
+   * @throws GitconfException.Unavailable when the remote cannot be reached or refuses the push
    */
-  public static void push(Git git) {
+  public static void push(Git git, String onFailure) {
     try {
       String branch = git.getRepository().getBranch();
       var push =
@@ -78,7 +96,8 @@ public final class GitRemotes {
                     + " refused: "
                     + update.getStatus()
                     + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")")
-                    + "; the commit is kept locally");
+                    + "; "
+                    + onFailure);
           }
         }
       }
@@ -96,7 +115,8 @@ public final class GitRemotes {
     }
   }
 
-  private static <C extends TransportCommand<C, ?>> C withCredentials(C command) {
+  /** {@code command} with the credentials from the environment, if any. */
+  public static <C extends TransportCommand<C, ?>> C withCredentials(C command) {
     credentials().ifPresent(command::setCredentialsProvider);
     return command;
   }

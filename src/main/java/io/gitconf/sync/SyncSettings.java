@@ -33,7 +33,7 @@ public record SyncSettings(
   }
 
   static String redact(String text) {
-    return text.replaceAll("(://[^/@:\\s]*:)[^/@\\s]*@", "$1****@");
+    return io.gitconf.core.GitRemotes.redact(text);
   }
 
   public SyncSettings withCredentials(Optional<CredentialsProvider> credentials) {

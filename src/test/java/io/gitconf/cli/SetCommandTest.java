@@ -262,7 +262,7 @@ class SetCommandTest {
             "r");
     assertThat(unreachable.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(unreachable.err())
-        .startsWith("gitconf: cannot clone http://****@127.0.0.1:1/config.git: ")
+        .startsWith("gitconf: cannot clone http://ada:****@127.0.0.1:1/config.git: ")
         .doesNotContain("s3cr3t-token");
   }
 }
