@@ -7,6 +7,7 @@ import io.gitconf.core.RepoTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import picocli.CommandLine.ArgGroup;
@@ -62,11 +63,26 @@ final class RepoOptions {
 
   /** Opens the Git repository that contains {@code repo}; a usage error when there is none. */
   static Repository openGit(Path repo) {
+    return openGit(repo, System.getenv());
+  }
+
+  /**
+   * As {@link #openGit(Path)}, honouring {@code GIT_INDEX_FILE} from {@code environment} as git
+   * does. A pre-commit hook depends on it: {@code git commit -a} and {@code git commit <path>}
+   * stage into a temporary index named there, so the repository's own index is not what will be
+   * committed.
+   */
+  static Repository openGit(Path repo, Map<String, String> environment) {
     try {
       FileRepositoryBuilder builder =
           new FileRepositoryBuilder().findGitDir(repo.toAbsolutePath().toFile());
       if (builder.getGitDir() == null) {
         throw new GitconfException.BadRequest(repo + ": not inside a Git repository");
+      }
+      String index = environment.get("GIT_INDEX_FILE");
+      if (index != null && !index.isEmpty()) {
+        // Relative to the working directory, as for git; hooks run at the top of the work tree.
+        builder.setIndexFile(Path.of(index).toAbsolutePath().toFile());
       }
       return builder.setMustExist(true).build();
     } catch (IOException e) {

@@ -72,6 +72,31 @@ class PreCommitHookTest {
   }
 
   @Test
+  void commitAllAndCommitOfAPathAreValidatedAsTheyWillBeCommitted() throws Exception {
+    Path repo = dir.resolve("config");
+    assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
+    assertThat(Cli.run("hooks", "install", "--repo", repo.toString()).exitCode()).isZero();
+    Path risk = repo.resolve("environments/prod/risk.yaml");
+    String good = Files.readString(risk);
+    // Not staged: git stages it into a temporary index (GIT_INDEX_FILE) only while committing.
+    Files.writeString(risk, "parameters:\n  maxExposurePercent: 150\n");
+    String expected =
+        "environments/prod/risk.yaml:2: risk.parameters.maxExposurePercent: must be <= 100 (maximum)";
+
+    Run all = git(repo, "commit", "-a", "-m", "Raise exposure");
+    assertThat(all.code()).as(all.output()).isNotZero();
+    assertThat(all.output()).contains(expected).contains("gitconf: commit blocked");
+    Run path = git(repo, "commit", "-m", "Raise exposure", "environments/prod/risk.yaml");
+    assertThat(path.code()).as(path.output()).isNotZero();
+    assertThat(path.output()).contains(expected).contains("gitconf: commit blocked");
+    assertThat(git(repo, "rev-list", "--count", "HEAD").output().trim()).isEqualTo("1");
+
+    Files.writeString(risk, good.replace("maxOpenPositions: 5", "maxOpenPositions: 4"));
+    Run allowed = git(repo, "commit", "-a", "-m", "One fewer open position");
+    assertThat(allowed.code()).as(allowed.output()).isZero();
+  }
+
+  @Test
   void installRefusesToOverwriteAForeignHook() throws IOException {
     Path repo = dir.resolve("config");
     assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
