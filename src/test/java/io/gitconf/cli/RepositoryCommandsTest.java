@@ -152,6 +152,27 @@ class RepositoryCommandsTest {
   }
 
   @Test
+  void explainOfAKeyUnderADeletedMapShowsTheDelete() {
+    Path repo = init();
+    Cli.Result result =
+        Cli.run(
+            "explain",
+            "trader.rpc.endpoints.public-mainnet.url",
+            "--env",
+            "dev",
+            "--repo",
+            repo.toString());
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.out())
+        .isEqualTo(
+            """
+            trader.rpc.endpoints.public-mainnet.url in dev = (not set)
+              base/trader.yaml:20  sets https://api.mainnet-beta.solana.com
+              environments/dev/trader.yaml:11  deleted (!delete)
+            """);
+  }
+
+  @Test
   void exportWritesTheResolvedEnvironmentAsYamlOrJson() {
     Path repo = init();
     Cli.Result yaml = Cli.run("export", "--env", "prod", "--repo", repo.toString());

@@ -82,6 +82,23 @@ class ConfigRepositoryTest {
   }
 
   @Test
+  void deletingAMapEndsTheProvenanceOfEveryKeyBelowIt() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\nextra:\n  inner:\n    depth: 1\n")
+            .file("environments/prod/app.yaml", "extra: !delete\n")
+            .load();
+    ConfigSnapshot prod = repo.snapshot("prod");
+    assertThat(prod.get(ConfigPath.parse("app.extra"))).isEmpty();
+    assertThat(prod.provenance(ConfigPath.parse("app.extra.inner.depth")))
+        .extracting(ConfigSnapshot.Layer::toString)
+        .containsExactly("base/app.yaml:5", "deleted at environments/prod/app.yaml:1");
+    assertThat(prod.origin(ConfigPath.parse("app.extra.inner.depth"))).isEmpty();
+    assertThat(repo.snapshot("dev").origin(ConfigPath.parse("app.extra.inner.depth")))
+        .contains(Origin.of("base/app.yaml", 5));
+  }
+
+  @Test
   void deleteOfARequiredKeyIsReportedAtTheDelete() {
     ConfigRepository repo =
         TestRepo.app(dir)
