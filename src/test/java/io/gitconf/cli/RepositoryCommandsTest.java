@@ -102,6 +102,40 @@ class RepositoryCommandsTest {
   }
 
   @Test
+  void commitValidatesThatCommitNotTheWorkingTree() throws Exception {
+    Path repo = init();
+    Path risk = repo.resolve("environments/prod/risk.yaml");
+    String good = Files.readString(risk);
+    Files.writeString(risk, "parameters:\n  maxExposurePercent: 150\n");
+    try (Git git = Git.open(repo.toFile())) {
+      git.add().addFilepattern("environments/prod/risk.yaml").call();
+      git.commit()
+          .setAuthor("Bo Risk", "bo@desk.example")
+          .setCommitter("Bo Risk", "bo@desk.example")
+          .setMessage("Raise exposure")
+          .setNoVerify(true)
+          .call();
+    }
+    Files.writeString(risk, good);
+
+    assertThat(Cli.run("validate", "--repo", repo.toString()).exitCode()).isZero();
+    Cli.Result head = Cli.run("validate", "--repo", repo.toString(), "--commit", "HEAD");
+    assertThat(head.exitCode()).isEqualTo(ExitCodes.INVALID);
+    assertThat(head.err())
+        .isEqualTo(
+            "environments/prod/risk.yaml:2: risk.parameters.maxExposurePercent: must be <= 100 (maximum)\n");
+    assertThat(head.out()).matches("commit [0-9a-f]{10}: 1 error\n");
+    Cli.Result parent = Cli.run("validate", "--repo", repo.toString(), "--commit", "HEAD~1");
+    assertThat(parent.exitCode()).as(parent.all()).isZero();
+    Cli.Result missing = Cli.run("validate", "--repo", repo.toString(), "--commit", "nosuch");
+    assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(missing.err()).startsWith("gitconf: no commit 'nosuch' in ");
+    Cli.Result both =
+        Cli.run("validate", "--repo", repo.toString(), "--staged", "--commit", "HEAD");
+    assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
   void getPrintsTheResolvedValue() {
     Path repo = init();
     Cli.Result result = Cli.run("get", "trader.mode", "--env", "prod", "--repo", repo.toString());
