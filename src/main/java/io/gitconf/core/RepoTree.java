@@ -103,6 +103,19 @@ public interface RepoTree {
 final class DirectoryTree implements RepoTree {
   private final Path root;
 
+  /**
+   * The refusal of a symbolic link: a problem of that file, so loading reports it with the others
+   * instead of stopping. Links are not followed because they could reach outside the repository.
+   */
+  static GitconfException.Parse symbolicLink(String path) {
+    return new GitconfException.Parse(
+        Problem.error(
+            Origin.file(path),
+            "",
+            "symbolic link; a config repository holds plain files only",
+            "symlink"));
+  }
+
   DirectoryTree(Path root) {
     this.root = root.toAbsolutePath().normalize();
   }
@@ -136,7 +149,7 @@ final class DirectoryTree implements RepoTree {
       return Optional.empty();
     }
     if (Files.isSymbolicLink(file)) {
-      throw new GitconfException(path + ": symbolic links are not followed in a config repository");
+      throw symbolicLink(path);
     }
     try {
       long size = Files.size(file);

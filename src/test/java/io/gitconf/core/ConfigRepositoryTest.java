@@ -184,6 +184,22 @@ class ConfigRepositoryTest {
   }
 
   @Test
+  void symbolicLinkIsReportedWithTheOtherProblems() throws Exception {
+    TestRepo repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .file("environments/prod/app.yaml", "limits:\n  max: 5000\n");
+    java.nio.file.Files.createDirectories(dir.resolve("environments/dev"));
+    java.nio.file.Files.createSymbolicLink(
+        dir.resolve("environments/dev/app.yaml"), Path.of("../../base/app.yaml"));
+    assertThat(lines(repo.load().validate()))
+        .containsExactly(
+            "environments/dev/app.yaml: symbolic link; a config repository holds plain files only"
+                + " (symlink)",
+            "environments/prod/app.yaml:2: app.limits.max: must be <= 1000 (maximum)");
+  }
+
+  @Test
   void missingManifestIsAClearError() {
     ConfigRepository repo = ConfigRepository.load(RepoTree.directory(dir));
     assertThat(lines(repo.problems()))
