@@ -75,7 +75,7 @@ final class RepoOptions {
   static Repository openGit(Path repo, Map<String, String> environment) {
     try {
       FileRepositoryBuilder builder =
-          new FileRepositoryBuilder().findGitDir(repo.toAbsolutePath().toFile());
+          new FileRepositoryBuilder().findGitDir(repo.toAbsolutePath().normalize().toFile());
       if (builder.getGitDir() == null) {
         throw new GitconfException.BadRequest(repo + ": not inside a Git repository");
       }

@@ -97,6 +97,24 @@ class PreCommitHookTest {
   }
 
   @Test
+  void installingAgainReplacesTheHookGitconfWrote() throws IOException {
+    Path repo = dir.resolve("config");
+    assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
+    assertThat(Cli.run("hooks", "install", "--repo", repo.toString()).exitCode()).isZero();
+    Cli.Result again = Cli.run("hooks", "install", "--repo", repo.toString());
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(again.out()).startsWith("Installed " + repo.resolve(".git/hooks/pre-commit"));
+  }
+
+  @Test
+  void launcherPathsAreQuotedForTheShell() {
+    assertThat(HooksCommand.Install.shellQuote("/opt/My Tools/gitconf.jar"))
+        .isEqualTo("'/opt/My Tools/gitconf.jar'");
+    assertThat(HooksCommand.Install.shellQuote("/home/o'neil/gitconf.jar"))
+        .isEqualTo("'/home/o'\\''neil/gitconf.jar'");
+  }
+
+  @Test
   void installRefusesToOverwriteAForeignHook() throws IOException {
     Path repo = dir.resolve("config");
     assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
