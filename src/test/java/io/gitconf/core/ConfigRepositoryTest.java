@@ -231,6 +231,34 @@ class ConfigRepositoryTest {
   }
 
   @Test
+  void anInvalidKeyOfAKeyedMapIsReportedAtThatKey() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file(
+                "schemas/app.schema.json",
+                """
+                {
+                  "$schema": "https://json-schema.org/draft/2020-12/schema",
+                  "type": "object",
+                  "additionalProperties": false,
+                  "properties": {
+                    "hosts": {
+                      "type": "object",
+                      "propertyNames": {"pattern": "^[a-z]+$"},
+                      "additionalProperties": {"type": "integer"}
+                    }
+                  }
+                }
+                """)
+            .file("base/app.yaml", "hosts:\n  alpha: 1\n  Beta: 2\n")
+            .load();
+    assertThat(lines(repo.validate()))
+        .containsExactly(
+            "base/app.yaml:3: app.hosts.Beta: not a valid key: does not match the regex pattern"
+                + " ^[a-z]+$ (propertyNames)");
+  }
+
+  @Test
   void secretValuesNeverAppearInSchemaMessages() {
     ConfigRepository repo =
         TestRepo.app(dir).file("base/app.yaml", "limits:\n  max: 10\npassword: 12345\n").load();
