@@ -36,6 +36,7 @@ final class HooksCommand {
     static final String MARKER = "# gitconf pre-commit hook";
 
     private static final String DEFAULT_COMMAND = "gitconf_installed() { gitconf \"$@\"; }";
+    private static final String DEFAULT_FOLDER = "config_folder=.";
 
     @Spec CommandSpec spec;
     @Mixin RepoOptions repo;
@@ -55,7 +56,7 @@ final class HooksCommand {
           throw new GitconfException.BadRequest(
               hook + " exists and was not written by gitconf; use --force to replace it");
         }
-        Files.writeString(hook, script(), StandardCharsets.UTF_8);
+        Files.writeString(hook, script(folderInWorkTree(git)), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         installDiffDriver(git);
         PrintWriter out = spec.commandLine().getOut();
@@ -89,17 +90,27 @@ final class HooksCommand {
       config.save();
     }
 
-    /** The shipped hook, with the command that runs this gitconf filled in. */
-    static String script() throws IOException {
+    /**
+     * Where {@code --repo} lies in the work tree, so a config repository kept in a folder of a
+     * larger Git repository is validated as that folder.
+     */
+    private String folderInWorkTree(Repository git) {
+      String folder = RepoOptions.folderInWorkTree(git, repo.repo);
+      return folder.isEmpty() ? "." : folder;
+    }
+
+    /** The shipped hook, with the command that runs this gitconf and the folder filled in. */
+    static String script(String folder) throws IOException {
       try (InputStream in = HooksCommand.class.getResourceAsStream("/gitconf/hooks/pre-commit")) {
         if (in == null) {
           throw new IllegalStateException("the pre-commit hook is missing from the gitconf jar");
         }
         String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        if (!text.contains(DEFAULT_COMMAND)) {
-          throw new IllegalStateException("the pre-commit hook in the gitconf jar has no default");
+        if (!text.contains(DEFAULT_COMMAND) || !text.contains(DEFAULT_FOLDER)) {
+          throw new IllegalStateException("the pre-commit hook in the gitconf jar has no defaults");
         }
-        return text.replace(DEFAULT_COMMAND, "gitconf_installed() { " + launcher() + " \"$@\"; }");
+        return text.replace(DEFAULT_COMMAND, "gitconf_installed() { " + launcher() + " \"$@\"; }")
+            .replace(DEFAULT_FOLDER, "config_folder=" + shellQuote(folder));
       }
     }
 

@@ -53,8 +53,29 @@ final class RepoOptions {
     }
     try (Repository git = openGit()) {
       RepoTree tree = revision.staged ? GitTrees.index(git) : GitTrees.commit(git, revision.commit);
-      return ConfigRepository.load(tree);
+      return ConfigRepository.load(tree.under(folderInWorkTree(git, repo)));
     }
+  }
+
+  /**
+   * Where {@code --repo} lies inside the Git work tree ({@code config} in a larger repository), as
+   * a {@code /}-separated path; empty at the top. Git trees hold paths from the top.
+   */
+  static String folderInWorkTree(Repository git, Path repo) {
+    if (git.isBare()) {
+      return "";
+    }
+    Path top = git.getWorkTree().toPath().toAbsolutePath().normalize();
+    Path here = repo.toAbsolutePath().normalize();
+    try {
+      top = top.toRealPath();
+      here = here.toRealPath();
+    } catch (IOException e) {
+      // Unresolvable (a folder not yet created): compare the normalised paths instead.
+    }
+    return here.startsWith(top)
+        ? top.relativize(here).toString().replace(java.io.File.separatorChar, '/')
+        : "";
   }
 
   Repository openGit() {

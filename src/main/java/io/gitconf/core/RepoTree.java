@@ -76,6 +76,38 @@ public interface RepoTree {
     };
   }
 
+  /**
+   * The files below one folder of this tree, with paths relative to it: a config repository kept in
+   * a folder of a larger Git repository. An empty folder name is this tree itself.
+   */
+  default RepoTree under(String folder) {
+    String trimmed = folder.replaceAll("^/+|/+$", "");
+    if (trimmed.isEmpty()) {
+      return this;
+    }
+    RepoTree base = this;
+    String prefix = trimmed + "/";
+    return new RepoTree() {
+      @Override
+      public String describe() {
+        return base.describe() + ", folder " + prefix;
+      }
+
+      @Override
+      public List<String> files() {
+        return base.files().stream()
+            .filter(f -> f.startsWith(prefix))
+            .map(f -> f.substring(prefix.length()))
+            .toList();
+      }
+
+      @Override
+      public Optional<byte[]> read(String path, int maxBytes) {
+        return base.read(prefix + path, maxBytes);
+      }
+    };
+  }
+
   /** A file that is larger than the reader allows. */
   final class TooLarge extends GitconfException {
     private static final long serialVersionUID = 1L;

@@ -97,6 +97,30 @@ class PreCommitHookTest {
   }
 
   @Test
+  void hookOfAConfigFolderInALargerRepositoryValidatesThatFolder() throws Exception {
+    Path top = dir.resolve("platform");
+    Files.createDirectories(top);
+    assertThat(git(top, "init", "-q", "-b", "main").code()).isZero();
+    Path config = io.gitconf.core.GoldenRepos.template(top.resolve("config"));
+    Files.writeString(top.resolve("README.md"), "trading platform\n");
+    Cli.Result install = Cli.run("hooks", "install", "--repo", config.toString());
+    assertThat(install.exitCode()).as(install.all()).isZero();
+    assertThat(Files.readString(top.resolve(".git/hooks/pre-commit")))
+        .contains("config_folder='config'");
+    assertThat(git(top, "add", "-A").code()).isZero();
+    Run first = git(top, "commit", "-m", "Platform with its configuration");
+    assertThat(first.code()).as(first.output()).isZero();
+
+    Files.writeString(
+        config.resolve("environments/prod/risk.yaml"), "parameters:\n  maxExposurePercent: 150\n");
+    Run blocked = git(top, "commit", "-a", "-m", "Raise exposure");
+    assertThat(blocked.code()).as(blocked.output()).isNotZero();
+    assertThat(blocked.output())
+        .contains(
+            "environments/prod/risk.yaml:2: risk.parameters.maxExposurePercent: must be <= 100 (maximum)");
+  }
+
+  @Test
   void installingAgainReplacesTheHookGitconfWrote() throws IOException {
     Path repo = dir.resolve("config");
     assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();

@@ -136,6 +136,34 @@ class RepositoryCommandsTest {
   }
 
   @Test
+  void stagedAndCommitReadTheFolderOfALargerGitRepository() throws Exception {
+    Path top = dir.resolve("platform");
+    Path config = GoldenRepos.template(top.resolve("config"));
+    Files.writeString(top.resolve("README.md"), "trading platform\n");
+    try (Git git = Git.init().setDirectory(top.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      git.commit()
+          .setAuthor("Ada Trader", "ada@desk.example")
+          .setCommitter("Ada Trader", "ada@desk.example")
+          .setMessage("Platform with its configuration")
+          .setNoVerify(true)
+          .call();
+      Files.writeString(
+          config.resolve("environments/prod/risk.yaml"),
+          "parameters:\n  maxExposurePercent: 150\n");
+      git.add().addFilepattern("config/environments/prod/risk.yaml").call();
+    }
+    Cli.Result committed = Cli.run("validate", "--repo", config.toString(), "--commit", "HEAD");
+    assertThat(committed.exitCode()).as(committed.all()).isZero();
+    assertThat(committed.out()).matches("ok: commit [0-9a-f]{10}, folder config/ is valid\n");
+    Cli.Result staged = Cli.run("validate", "--repo", config.toString(), "--staged");
+    assertThat(staged.exitCode()).isEqualTo(ExitCodes.INVALID);
+    assertThat(staged.err())
+        .isEqualTo(
+            "environments/prod/risk.yaml:2: risk.parameters.maxExposurePercent: must be <= 100 (maximum)\n");
+  }
+
+  @Test
   void getPrintsTheResolvedValue() {
     Path repo = init();
     Cli.Result result = Cli.run("get", "trader.mode", "--env", "prod", "--repo", repo.toString());
