@@ -15,7 +15,6 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "export",
-    mixinStandardHelpOptions = true,
     description = {
       "Print an environment's resolved configuration, categories at the top.",
       "Encrypted secrets stay encrypted; plaintext in a secret path is masked."
@@ -31,6 +30,14 @@ final class ExportCommand implements Callable<Integer> {
   @Mixin EnvironmentOption env;
 
   @Mixin DatabaseOptions database;
+
+  // Not mixinStandardHelpOptions: its -V/--version would clash with --version N (a mirrored
+  // version), and picocli then drops --help along with it.
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
 
   @Option(
       names = "--version",

@@ -18,7 +18,6 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "get",
-    mixinStandardHelpOptions = true,
     description = "Print the resolved value of a path in an environment. Secrets print as ****.")
 final class GetCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -32,6 +31,14 @@ final class GetCommand implements Callable<Integer> {
   String path;
 
   @Mixin DatabaseOptions database;
+
+  // Not mixinStandardHelpOptions: its -V/--version would clash with --version N (a mirrored
+  // version), and picocli then drops --help along with it.
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help message and exit.")
+  boolean help;
 
   @Option(
       names = "--version",

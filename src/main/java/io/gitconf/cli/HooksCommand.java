@@ -32,6 +32,12 @@ final class HooksCommand {
         "The hook runs this gitconf (its jar path is written into the hook); GITCONF overrides it."
       })
   static final class Install implements Callable<Integer> {
+    /** A line of every hook gitconf writes, so installing again replaces its own hook. */
+    static final String MARKER = "# gitconf pre-commit hook";
+
+    private static final String DEFAULT_COMMAND = "gitconf_installed() { gitconf \"$@\"; }";
+    private static final String DEFAULT_FOLDER = "config_folder=.";
+
     @Spec CommandSpec spec;
     @Mixin RepoOptions repo;
 
@@ -46,13 +52,11 @@ final class HooksCommand {
         Path hooks = git.getDirectory().toPath().resolve("hooks");
         Files.createDirectories(hooks);
         Path hook = hooks.resolve("pre-commit");
-        if (Files.exists(hook)
-            && !force
-            && !Files.readString(hook).contains("gitconf validate --staged")) {
+        if (Files.exists(hook) && !force && !Files.readString(hook).contains(MARKER)) {
           throw new GitconfException.BadRequest(
               hook + " exists and was not written by gitconf; use --force to replace it");
         }
-        Files.writeString(hook, script(), StandardCharsets.UTF_8);
+        Files.writeString(hook, script(folderInWorkTree(git)), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
         installDiffDriver(git);
         PrintWriter out = spec.commandLine().getOut();
@@ -86,21 +90,34 @@ final class HooksCommand {
       config.save();
     }
 
-    /** The shipped hook, with the command that runs this gitconf filled in. */
-    static String script() throws IOException {
+    /**
+     * Where {@code --repo} lies in the work tree, so a config repository kept in a folder of a
+     * larger Git repository is validated as that folder.
+     */
+    private String folderInWorkTree(Repository git) {
+      String folder = RepoOptions.folderInWorkTree(git, repo.repo);
+      return folder.isEmpty() ? "." : folder;
+    }
+
+    /** The shipped hook, with the command that runs this gitconf and the folder filled in. */
+    static String script(String folder) throws IOException {
       try (InputStream in = HooksCommand.class.getResourceAsStream("/gitconf/hooks/pre-commit")) {
         if (in == null) {
           throw new IllegalStateException("the pre-commit hook is missing from the gitconf jar");
         }
         String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        return text.replace(
-            "GITCONF_DEFAULT=\"gitconf\"", "GITCONF_DEFAULT=\"" + launcher() + "\"");
+        if (!text.contains(DEFAULT_COMMAND) || !text.contains(DEFAULT_FOLDER)) {
+          throw new IllegalStateException("the pre-commit hook in the gitconf jar has no defaults");
+        }
+        return text.replace(DEFAULT_COMMAND, "gitconf_installed() { " + launcher() + " \"$@\"; }")
+            .replace(DEFAULT_FOLDER, "config_folder=" + shellQuote(folder));
       }
     }
 
     /**
-     * How to run this gitconf again: {@code java -jar /path/gitconf.jar}, or {@code gitconf} when
-     * not from a jar.
+     * How to run this gitconf again, as a shell command line: {@code '/jdk/bin/java' -jar
+     * '/path/gitconf.jar'}, or {@code gitconf} when not from a jar. Quoted, because hooks and git's
+     * diff driver run it through {@code sh} and paths may hold spaces.
      */
     static String launcher() {
       try {
@@ -108,12 +125,17 @@ final class HooksCommand {
             Path.of(HooksCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (location.toString().endsWith(".jar")) {
           String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-          return java + " -jar " + location;
+          return shellQuote(java) + " -jar " + shellQuote(location.toString());
         }
       } catch (java.net.URISyntaxException | SecurityException e) {
         // fall through to the command on PATH
       }
       return "gitconf";
+    }
+
+    /** A single-quoted shell word: nothing inside is expanded. */
+    static String shellQuote(String word) {
+      return "'" + word.replace("'", "'\\''") + "'";
     }
   }
 }

@@ -418,8 +418,32 @@ public final class ConfigRepository {
                 "delete"));
         return;
       }
-      parentMap.remove(keys[keys.length - 1]);
+      JsonNode removed = parentMap.remove(keys[keys.length - 1]);
       record(relative, ConfigSnapshot.Layer.Action.DELETE, null);
+      if (removed instanceof ObjectNode removedMap) {
+        recordDeleted(removedMap, relative, line);
+      }
+    }
+
+    /**
+     * Deleting a map deletes every key below it: their provenance ends at the same {@code !delete},
+     * so explaining one of them does not show an inherited value as if it were still there.
+     */
+    private void recordDeleted(ObjectNode node, String prefix, int line) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        String relative = prefix + "." + field.getKey();
+        provenance
+            .computeIfAbsent(category + "." + relative, k -> new ArrayList<>(2))
+            .add(
+                new ConfigSnapshot.Layer(
+                    Origin.of(layer.file(), line),
+                    ConfigSnapshot.Layer.Action.DELETE,
+                    Optional.empty()));
+        if (field.getValue() instanceof ObjectNode child) {
+          recordDeleted(child, relative, line);
+        }
+      }
     }
 
     private void record(String relative, ConfigSnapshot.Layer.Action action, JsonNode value) {

@@ -111,7 +111,9 @@ public final class ConfigSchemaValidator {
     boolean propertyPath =
         property != null
             && index.isEmpty()
-            && ("additionalProperties".equals(keyword) || "required".equals(keyword));
+            && ("additionalProperties".equals(keyword)
+                || "required".equals(keyword)
+                || "propertyNames".equals(keyword));
     if (propertyPath) {
       keys.add(property);
     }
@@ -175,8 +177,28 @@ public final class ConfigSchemaValidator {
       case "minProperties" -> "must have at least " + bound + " entries";
       case "maxProperties" -> "must have at most " + bound + " entries";
       case "format" -> "must be a valid " + bound.replace("\"", "");
+      case "propertyNames" -> invalidKey(message);
       default -> secret ? "does not satisfy the schema" : withoutLocation(message);
     };
+  }
+
+  /**
+   * A key of a keyed map (a mint address, an endpoint name) that the map's {@code propertyNames}
+   * refuses; the schema's description of its keys says best what was expected.
+   */
+  private static String invalidKey(ValidationMessage message) {
+    JsonNode names = message.getSchemaNode();
+    if (names != null && names.path("description").isTextual()) {
+      String expected = names.get("description").asText().trim();
+      if (expected.endsWith(".")) {
+        expected = expected.substring(0, expected.length() - 1);
+      }
+      return "not a valid key (expected: " + expected + ")";
+    }
+    String reason = withoutLocation(message);
+    int colon = reason.indexOf("is not valid: ");
+    return "not a valid key: "
+        + (colon >= 0 ? reason.substring(colon + "is not valid: ".length()) : reason);
   }
 
   private static String withoutLocation(ValidationMessage message) {

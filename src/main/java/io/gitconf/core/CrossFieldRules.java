@@ -99,10 +99,16 @@ final class CrossFieldRules {
             "transfer-fee");
       }
       if (feeExtension && program.equals("token-2022") && !token.get().has("transferFee")) {
-        error(
-            prefix + ".extensions",
-            "transferFeeConfig needs transferFee (basisPoints, maximumFee) so fees are priced in",
-            "transfer-fee");
+        // An overlay that deletes the fee is the change at fault, not the base that lists the
+        // extension.
+        String blamed =
+            deleted(prefix + ".transferFee") ? prefix + ".transferFee" : prefix + ".extensions";
+        problems.add(
+            Problem.error(
+                ConfigSchemaValidator.originFor(snapshot, ConfigPath.parse(blamed)),
+                prefix + ".extensions",
+                "transferFeeConfig needs transferFee (basisPoints, maximumFee) so fees are priced in",
+                "transfer-fee"));
       }
       JsonNode symbol = token.get().path("symbol");
       if (symbol.isTextual()) {
@@ -143,6 +149,13 @@ final class CrossFieldRules {
         "monitoring.metrics.collectionIntervalMs",
         "monitoring.metrics.exportIntervalMs",
         "metric-intervals");
+  }
+
+  /** True when the last layer to touch the path removed it with {@code !delete}. */
+  private boolean deleted(String path) {
+    List<ConfigSnapshot.Layer> layers = snapshot.provenance(ConfigPath.parse(path));
+    return !layers.isEmpty()
+        && layers.get(layers.size() - 1).action() == ConfigSnapshot.Layer.Action.DELETE;
   }
 
   private boolean sandwichProtected() {

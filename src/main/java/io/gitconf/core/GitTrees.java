@@ -115,8 +115,7 @@ public final class GitTrees {
 
     private byte[] load(Entry entry, int maxBytes) {
       if (entry.mode() == FileMode.SYMLINK) {
-        throw new GitconfException(
-            entry.path() + ": symbolic links are not followed in a config repository");
+        throw DirectoryTree.symbolicLink(entry.path());
       }
       try {
         ObjectLoader loader = repository.open(entry.id(), Constants.OBJ_BLOB);

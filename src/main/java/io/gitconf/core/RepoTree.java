@@ -76,6 +76,38 @@ public interface RepoTree {
     };
   }
 
+  /**
+   * The files below one folder of this tree, with paths relative to it: a config repository kept in
+   * a folder of a larger Git repository. An empty folder name is this tree itself.
+   */
+  default RepoTree under(String folder) {
+    String trimmed = folder.replaceAll("^/+|/+$", "");
+    if (trimmed.isEmpty()) {
+      return this;
+    }
+    RepoTree base = this;
+    String prefix = trimmed + "/";
+    return new RepoTree() {
+      @Override
+      public String describe() {
+        return base.describe() + ", folder " + prefix;
+      }
+
+      @Override
+      public List<String> files() {
+        return base.files().stream()
+            .filter(f -> f.startsWith(prefix))
+            .map(f -> f.substring(prefix.length()))
+            .toList();
+      }
+
+      @Override
+      public Optional<byte[]> read(String path, int maxBytes) {
+        return base.read(prefix + path, maxBytes);
+      }
+    };
+  }
+
   /** A file that is larger than the reader allows. */
   final class TooLarge extends GitconfException {
     private static final long serialVersionUID = 1L;
@@ -102,6 +134,19 @@ public interface RepoTree {
 /** A config repository as a folder on disk. */
 final class DirectoryTree implements RepoTree {
   private final Path root;
+
+  /**
+   * The refusal of a symbolic link: a problem of that file, so loading reports it with the others
+   * instead of stopping. Links are not followed because they could reach outside the repository.
+   */
+  static GitconfException.Parse symbolicLink(String path) {
+    return new GitconfException.Parse(
+        Problem.error(
+            Origin.file(path),
+            "",
+            "symbolic link; a config repository holds plain files only",
+            "symlink"));
+  }
 
   DirectoryTree(Path root) {
     this.root = root.toAbsolutePath().normalize();
@@ -136,7 +181,7 @@ final class DirectoryTree implements RepoTree {
       return Optional.empty();
     }
     if (Files.isSymbolicLink(file)) {
-      throw new GitconfException(path + ": symbolic links are not followed in a config repository");
+      throw symbolicLink(path);
     }
     try {
       long size = Files.size(file);

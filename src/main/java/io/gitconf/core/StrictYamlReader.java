@@ -67,13 +67,29 @@ final class StrictYamlReader {
     if (!(root instanceof MappingNode mapping)) {
       throw parse(file, line(root), "the top level must be a mapping of keys to values", "type");
     }
-    Converter converter = new Converter(file);
+    Converter converter = new Converter(file, categoryOf(file));
     ObjectNode content = converter.mapping(mapping, "", 1);
     if (content.isEmpty() && converter.deletes.isEmpty()) {
       throw parse(file, line(root), "file has no keys; remove it or add some", "empty-file");
     }
     return new ParsedFile(
         file, content, Map.copyOf(converter.lines), Map.copyOf(converter.deletes));
+  }
+
+  /**
+   * The category whose keys a file holds ({@code risk} for {@code environments/prod/risk.yaml}), so
+   * problems name full configuration paths; empty for other files, whose top-level keys are paths
+   * already (an import file) or not configuration (the manifest).
+   */
+  static String categoryOf(String file) {
+    boolean layer =
+        file.startsWith(ConfigRepository.BASE_DIR)
+            || file.startsWith(ConfigRepository.ENVIRONMENTS_DIR);
+    if (!layer || !file.endsWith(".yaml")) {
+      return "";
+    }
+    String name = file.substring(file.lastIndexOf('/') + 1);
+    return name.substring(0, name.length() - ".yaml".length());
   }
 
   private static String decodeUtf8(String file, byte[] bytes) {
@@ -186,7 +202,12 @@ final class StrictYamlReader {
   }
 
   static GitconfException.Parse parse(String file, int line, String message, String rule) {
-    return new GitconfException.Parse(Problem.error(Origin.of(file, line), "", message, rule));
+    return parse(file, line, "", message, rule);
+  }
+
+  static GitconfException.Parse parse(
+      String file, int line, String path, String message, String rule) {
+    return new GitconfException.Parse(Problem.error(Origin.of(file, line), path, message, rule));
   }
 
   private static int line(Node node) {
@@ -196,14 +217,24 @@ final class StrictYamlReader {
   /** Turns a composed node graph into Jackson nodes, expanding aliases under a node budget. */
   private final class Converter {
     private final String file;
+    private final String category;
     private final Map<String, Integer> lines = new LinkedHashMap<>();
     private final Map<String, Integer> deletes = new LinkedHashMap<>();
     private final Set<Node> visited = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private int nodes;
     private int aliases;
 
-    Converter(String file) {
+    Converter(String file, String category) {
       this.file = file;
+      this.category = category;
+    }
+
+    /** The configuration path of a file-relative path: the category in front, when known. */
+    private String configPath(String relative) {
+      if (category.isEmpty()) {
+        return relative;
+      }
+      return relative.isEmpty() ? category : category + "." + relative;
     }
 
     ObjectNode mapping(MappingNode node, String prefix, int depth) {
@@ -221,18 +252,19 @@ final class StrictYamlReader {
       for (NodeTuple tuple : node.getValue()) {
         Node keyNode = tuple.getKeyNode();
         if (!(keyNode instanceof ScalarNode scalarKey) || !isPlainKeyTag(scalarKey)) {
-          throw parse(file, line(keyNode), "keys must be plain text", "key");
+          throw parse(file, line(keyNode), configPath(prefix), "keys must be plain text", "key");
         }
         String key = scalarKey.getValue();
         String path = prefix.isEmpty() ? key : prefix + "." + key;
         int keyLine = line(keyNode);
         if (key.isEmpty()) {
-          throw parse(file, keyLine, "empty key", "key");
+          throw parse(file, keyLine, configPath(prefix), "empty key", "key");
         }
         if ("<<".equals(key)) {
           throw parse(
               file,
               keyLine,
+              configPath(prefix),
               "merge keys (<<) are not supported; use environment overlays",
               "merge-key");
         }
@@ -240,7 +272,8 @@ final class StrictYamlReader {
           throw parse(
               file,
               keyLine,
-              "'" + key + "': keys may not contain dots; nest the keys as maps instead",
+              configPath(prefix),
+              "key '" + key + "' contains a dot; nest the keys as maps instead",
               "dotted-key");
         }
         Integer previous = seen.putIfAbsent(key, keyLine);
@@ -248,17 +281,19 @@ final class StrictYamlReader {
           throw parse(
               file,
               keyLine,
-              "'" + path + "': duplicate key (first defined at line " + previous + ")",
+              configPath(path),
+              "duplicate key (first defined at line " + previous + ")",
               "duplicate-key");
         }
         Node valueNode = tuple.getValueNode();
         if (DELETE_TAG.equals(valueNode.getTag().getValue())) {
           if (inList) {
             throw parse(
-                file, keyLine, "'" + path + "': !delete is not allowed inside lists", "delete");
+                file, keyLine, configPath(path), "!delete is not allowed inside lists", "delete");
           }
           if (!(valueNode instanceof ScalarNode deleted) || !deleted.getValue().isEmpty()) {
-            throw parse(file, line(valueNode), "'" + path + "': !delete takes no value", "delete");
+            throw parse(
+                file, line(valueNode), configPath(path), "!delete takes no value", "delete");
           }
           deletes.put(path, keyLine);
           continue;
@@ -328,11 +363,8 @@ final class StrictYamlReader {
       return parse(
           file,
           line(node),
-          "'"
-              + path
-              + "': unsupported tag "
-              + node.getTag().getValue()
-              + " (only !delete is allowed)",
+          configPath(path),
+          "unsupported tag " + node.getTag().getValue() + " (only !delete is allowed)",
           "tag");
     }
 
@@ -357,7 +389,7 @@ final class StrictYamlReader {
       if (tag.equals(Tag.FLOAT)) {
         String lower = text.toLowerCase(java.util.Locale.ROOT);
         if (lower.contains("inf") || lower.contains("nan")) {
-          throw parse(file, line(node), "'" + path + "': must be a finite number", "number");
+          throw parse(file, line(node), configPath(path), "must be a finite number", "number");
         }
         return NODES.numberNode(new BigDecimal(text).doubleValue());
       }

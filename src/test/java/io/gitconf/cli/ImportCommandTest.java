@@ -93,6 +93,6 @@ class ImportCommandTest {
     assertThat(result.err())
         .isEqualTo(
             dup
-                + ":4: 'risk.parameters.maxOpenPositions': duplicate key (first defined at line 3) (duplicate-key)\n");
+                + ":4: risk.parameters.maxOpenPositions: duplicate key (first defined at line 3) (duplicate-key)\n");
   }
 }

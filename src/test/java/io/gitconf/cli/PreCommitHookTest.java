@@ -141,6 +141,73 @@ class PreCommitHookTest {
   }
 
   @Test
+  void commitAllAndCommitOfAPathAreValidatedAsTheyWillBeCommitted() throws Exception {
+    Path repo = dir.resolve("config");
+    assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
+    assertThat(Cli.run("hooks", "install", "--repo", repo.toString()).exitCode()).isZero();
+    Path risk = repo.resolve("environments/prod/risk.yaml");
+    String good = Files.readString(risk);
+    // Not staged: git stages it into a temporary index (GIT_INDEX_FILE) only while committing.
+    Files.writeString(risk, "parameters:\n  maxExposurePercent: 150\n");
+    String expected =
+        "environments/prod/risk.yaml:2: risk.parameters.maxExposurePercent: must be <= 100 (maximum)";
+
+    Run all = git(repo, "commit", "-a", "-m", "Raise exposure");
+    assertThat(all.code()).as(all.output()).isNotZero();
+    assertThat(all.output()).contains(expected).contains("gitconf: commit blocked");
+    Run path = git(repo, "commit", "-m", "Raise exposure", "environments/prod/risk.yaml");
+    assertThat(path.code()).as(path.output()).isNotZero();
+    assertThat(path.output()).contains(expected).contains("gitconf: commit blocked");
+    assertThat(git(repo, "rev-list", "--count", "HEAD").output().trim()).isEqualTo("1");
+
+    Files.writeString(risk, good.replace("maxOpenPositions: 5", "maxOpenPositions: 4"));
+    Run allowed = git(repo, "commit", "-a", "-m", "One fewer open position");
+    assertThat(allowed.code()).as(allowed.output()).isZero();
+  }
+
+  @Test
+  void hookOfAConfigFolderInALargerRepositoryValidatesThatFolder() throws Exception {
+    Path top = dir.resolve("platform");
+    Files.createDirectories(top);
+    assertThat(git(top, "init", "-q", "-b", "main").code()).isZero();
+    Path config = io.gitconf.core.GoldenRepos.template(top.resolve("config"));
+    Files.writeString(top.resolve("README.md"), "trading platform\n");
+    Cli.Result install = Cli.run("hooks", "install", "--repo", config.toString());
+    assertThat(install.exitCode()).as(install.all()).isZero();
+    assertThat(Files.readString(top.resolve(".git/hooks/pre-commit")))
+        .contains("config_folder='config'");
+    assertThat(git(top, "add", "-A").code()).isZero();
+    Run first = git(top, "commit", "-m", "Platform with its configuration");
+    assertThat(first.code()).as(first.output()).isZero();
+
+    Files.writeString(
+        config.resolve("environments/prod/risk.yaml"), "parameters:\n  maxExposurePercent: 150\n");
+    Run blocked = git(top, "commit", "-a", "-m", "Raise exposure");
+    assertThat(blocked.code()).as(blocked.output()).isNotZero();
+    assertThat(blocked.output())
+        .contains(
+            "environments/prod/risk.yaml:2: risk.parameters.maxExposurePercent: must be <= 100 (maximum)");
+  }
+
+  @Test
+  void installingAgainReplacesTheHookGitconfWrote() throws IOException {
+    Path repo = dir.resolve("config");
+    assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
+    assertThat(Cli.run("hooks", "install", "--repo", repo.toString()).exitCode()).isZero();
+    Cli.Result again = Cli.run("hooks", "install", "--repo", repo.toString());
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(again.out()).startsWith("Installed " + repo.resolve(".git/hooks/pre-commit"));
+  }
+
+  @Test
+  void launcherPathsAreQuotedForTheShell() {
+    assertThat(HooksCommand.Install.shellQuote("/opt/My Tools/gitconf.jar"))
+        .isEqualTo("'/opt/My Tools/gitconf.jar'");
+    assertThat(HooksCommand.Install.shellQuote("/home/o'neil/gitconf.jar"))
+        .isEqualTo("'/home/o'\\''neil/gitconf.jar'");
+  }
+
+  @Test
   void installRefusesToOverwriteAForeignHook() throws IOException {
     Path repo = dir.resolve("config");
     assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();

@@ -102,6 +102,68 @@ class RepositoryCommandsTest {
   }
 
   @Test
+  void commitValidatesThatCommitNotTheWorkingTree() throws Exception {
+    Path repo = init();
+    Path risk = repo.resolve("environments/prod/risk.yaml");
+    String good = Files.readString(risk);
+    Files.writeString(risk, "parameters:\n  maxExposurePercent: 150\n");
+    try (Git git = Git.open(repo.toFile())) {
+      git.add().addFilepattern("environments/prod/risk.yaml").call();
+      git.commit()
+          .setAuthor("Bo Risk", "bo@desk.example")
+          .setCommitter("Bo Risk", "bo@desk.example")
+          .setMessage("Raise exposure")
+          .setNoVerify(true)
+          .call();
+    }
+    Files.writeString(risk, good);
+
+    assertThat(Cli.run("validate", "--repo", repo.toString()).exitCode()).isZero();
+    Cli.Result head = Cli.run("validate", "--repo", repo.toString(), "--commit", "HEAD");
+    assertThat(head.exitCode()).isEqualTo(ExitCodes.INVALID);
+    assertThat(head.err())
+        .isEqualTo(
+            "environments/prod/risk.yaml:2: risk.parameters.maxExposurePercent: must be <= 100 (maximum)\n");
+    assertThat(head.out()).matches("commit [0-9a-f]{10}: 1 error\n");
+    Cli.Result parent = Cli.run("validate", "--repo", repo.toString(), "--commit", "HEAD~1");
+    assertThat(parent.exitCode()).as(parent.all()).isZero();
+    Cli.Result missing = Cli.run("validate", "--repo", repo.toString(), "--commit", "nosuch");
+    assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(missing.err()).startsWith("gitconf: no commit 'nosuch' in ");
+    Cli.Result both =
+        Cli.run("validate", "--repo", repo.toString(), "--staged", "--commit", "HEAD");
+    assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void stagedAndCommitReadTheFolderOfALargerGitRepository() throws Exception {
+    Path top = dir.resolve("platform");
+    Path config = GoldenRepos.template(top.resolve("config"));
+    Files.writeString(top.resolve("README.md"), "trading platform\n");
+    try (Git git = Git.init().setDirectory(top.toFile()).setInitialBranch("main").call()) {
+      git.add().addFilepattern(".").call();
+      git.commit()
+          .setAuthor("Ada Trader", "ada@desk.example")
+          .setCommitter("Ada Trader", "ada@desk.example")
+          .setMessage("Platform with its configuration")
+          .setNoVerify(true)
+          .call();
+      Files.writeString(
+          config.resolve("environments/prod/risk.yaml"),
+          "parameters:\n  maxExposurePercent: 150\n");
+      git.add().addFilepattern("config/environments/prod/risk.yaml").call();
+    }
+    Cli.Result committed = Cli.run("validate", "--repo", config.toString(), "--commit", "HEAD");
+    assertThat(committed.exitCode()).as(committed.all()).isZero();
+    assertThat(committed.out()).matches("ok: commit [0-9a-f]{10}, folder config/ is valid\n");
+    Cli.Result staged = Cli.run("validate", "--repo", config.toString(), "--staged");
+    assertThat(staged.exitCode()).isEqualTo(ExitCodes.INVALID);
+    assertThat(staged.err())
+        .isEqualTo(
+            "environments/prod/risk.yaml:2: risk.parameters.maxExposurePercent: must be <= 100 (maximum)\n");
+  }
+
+  @Test
   void getPrintsTheResolvedValue() {
     Path repo = init();
     Cli.Result result = Cli.run("get", "trader.mode", "--env", "prod", "--repo", repo.toString());
@@ -149,6 +211,27 @@ class RepositoryCommandsTest {
         .matches("  base/risk\\.yaml:\\d+  sets [0-9.]+");
     assertThat(result.out().lines().toList().get(2))
         .isEqualTo("  environments/prod/risk.yaml:2  sets 250   <- in effect");
+  }
+
+  @Test
+  void explainOfAKeyUnderADeletedMapShowsTheDelete() {
+    Path repo = init();
+    Cli.Result result =
+        Cli.run(
+            "explain",
+            "trader.rpc.endpoints.public-mainnet.url",
+            "--env",
+            "dev",
+            "--repo",
+            repo.toString());
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.out())
+        .isEqualTo(
+            """
+            trader.rpc.endpoints.public-mainnet.url in dev = (not set)
+              base/trader.yaml:20  sets https://api.mainnet-beta.solana.com
+              environments/dev/trader.yaml:11  deleted (!delete)
+            """);
   }
 
   @Test

@@ -288,7 +288,8 @@ class SecretsCommandTest {
           hook,
           Files.readString(hook)
               .replace(
-                  "GITCONF_DEFAULT=\"gitconf\"", "GITCONF_DEFAULT=\"" + testLauncher() + "\""));
+                  "gitconf_installed() { gitconf ",
+                  "gitconf_installed() { " + testLauncher() + " "));
       assertThat(Files.readString(repo.resolve(".git/info/attributes")))
           .contains("*.yaml diff=gitconf");
 

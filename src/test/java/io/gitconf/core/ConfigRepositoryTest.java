@@ -82,6 +82,23 @@ class ConfigRepositoryTest {
   }
 
   @Test
+  void deletingAMapEndsTheProvenanceOfEveryKeyBelowIt() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\nextra:\n  inner:\n    depth: 1\n")
+            .file("environments/prod/app.yaml", "extra: !delete\n")
+            .load();
+    ConfigSnapshot prod = repo.snapshot("prod");
+    assertThat(prod.get(ConfigPath.parse("app.extra"))).isEmpty();
+    assertThat(prod.provenance(ConfigPath.parse("app.extra.inner.depth")))
+        .extracting(ConfigSnapshot.Layer::toString)
+        .containsExactly("base/app.yaml:5", "deleted at environments/prod/app.yaml:1");
+    assertThat(prod.origin(ConfigPath.parse("app.extra.inner.depth"))).isEmpty();
+    assertThat(repo.snapshot("dev").origin(ConfigPath.parse("app.extra.inner.depth")))
+        .contains(Origin.of("base/app.yaml", 5));
+  }
+
+  @Test
   void deleteOfARequiredKeyIsReportedAtTheDelete() {
     ConfigRepository repo =
         TestRepo.app(dir)
@@ -167,6 +184,22 @@ class ConfigRepositoryTest {
   }
 
   @Test
+  void symbolicLinkIsReportedWithTheOtherProblems() throws Exception {
+    TestRepo repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .file("environments/prod/app.yaml", "limits:\n  max: 5000\n");
+    java.nio.file.Files.createDirectories(dir.resolve("environments/dev"));
+    java.nio.file.Files.createSymbolicLink(
+        dir.resolve("environments/dev/app.yaml"), Path.of("../../base/app.yaml"));
+    assertThat(lines(repo.load().validate()))
+        .containsExactly(
+            "environments/dev/app.yaml: symbolic link; a config repository holds plain files only"
+                + " (symlink)",
+            "environments/prod/app.yaml:2: app.limits.max: must be <= 1000 (maximum)");
+  }
+
+  @Test
   void missingManifestIsAClearError() {
     ConfigRepository repo = ConfigRepository.load(RepoTree.directory(dir));
     assertThat(lines(repo.problems()))
@@ -195,6 +228,34 @@ class ConfigRepositoryTest {
         .containsExactly(
             "environments/prod/app.yaml:2: app.limits.max: must be <= 1000 (maximum)",
             "environments/prod/app.yaml:3: app.limits.mx: unknown key (not in the schema; a typo?) (additionalProperties)");
+  }
+
+  @Test
+  void anInvalidKeyOfAKeyedMapIsReportedAtThatKey() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file(
+                "schemas/app.schema.json",
+                """
+                {
+                  "$schema": "https://json-schema.org/draft/2020-12/schema",
+                  "type": "object",
+                  "additionalProperties": false,
+                  "properties": {
+                    "hosts": {
+                      "type": "object",
+                      "propertyNames": {"pattern": "^[a-z]+$"},
+                      "additionalProperties": {"type": "integer"}
+                    }
+                  }
+                }
+                """)
+            .file("base/app.yaml", "hosts:\n  alpha: 1\n  Beta: 2\n")
+            .load();
+    assertThat(lines(repo.validate()))
+        .containsExactly(
+            "base/app.yaml:3: app.hosts.Beta: not a valid key: does not match the regex pattern"
+                + " ^[a-z]+$ (propertyNames)");
   }
 
   @Test

@@ -41,7 +41,7 @@ class StrictYamlReaderTest {
   void duplicateKeyIsAnErrorNamingBothLines() {
     assertThat(error("limits:\n  dailyLossUsd: 1\n  dailyLossUsd: 2\n"))
         .isEqualTo(
-            "base/risk.yaml:3: 'limits.dailyLossUsd': duplicate key (first defined at line 2) (duplicate-key)");
+            "base/risk.yaml:3: risk.limits.dailyLossUsd: duplicate key (first defined at line 2) (duplicate-key)");
   }
 
   @Test
@@ -122,7 +122,7 @@ class StrictYamlReaderTest {
   void dottedKeyIsAnError() {
     assertThat(error("limits.dailyLossUsd: 1\n"))
         .isEqualTo(
-            "base/risk.yaml:1: 'limits.dailyLossUsd': keys may not contain dots; nest the keys as maps instead"
+            "base/risk.yaml:1: risk: key 'limits.dailyLossUsd' contains a dot; nest the keys as maps instead"
                 + " (dotted-key)");
   }
 
@@ -155,14 +155,14 @@ class StrictYamlReaderTest {
   @Test
   void infinityIsNotANumberGitconfAccepts() {
     assertThat(error("max: .inf\n"))
-        .isEqualTo("base/risk.yaml:1: 'max': must be a finite number (number)");
+        .isEqualTo("base/risk.yaml:1: risk.max: must be a finite number (number)");
   }
 
   @Test
   void unknownTagsAreRefused() {
     assertThat(error("a: !!binary aGVsbG8=\n"))
         .isEqualTo(
-            "base/risk.yaml:1: 'a': unsupported tag tag:yaml.org,2002:binary (only !delete is allowed) (tag)");
+            "base/risk.yaml:1: risk.a: unsupported tag tag:yaml.org,2002:binary (only !delete is allowed) (tag)");
   }
 
   @Test
@@ -173,10 +173,27 @@ class StrictYamlReaderTest {
   }
 
   @Test
+  void misplacedDeleteTagsAreRefusedWithTheirPath() {
+    assertThat(error("hosts:\n  - name: !delete\n"))
+        .isEqualTo(
+            "base/risk.yaml:2: risk.hosts[].name: !delete is not allowed inside lists (delete)");
+    assertThat(error("limits:\n  max: !delete 5\n"))
+        .isEqualTo("base/risk.yaml:2: risk.limits.max: !delete takes no value (delete)");
+  }
+
+  @Test
+  void problemsOutsideACategoryFileNameThePathAsWritten() {
+    byte[] yaml = "risk:\n  limits: 1\n  limits: 2\n".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> reader.readMapping("import.yaml", yaml))
+        .hasMessage(
+            "import.yaml:3: risk.limits: duplicate key (first defined at line 2) (duplicate-key)");
+  }
+
+  @Test
   void mergeKeysAreRefused() {
     assertThat(error("base: &b {x: 1}\nother:\n  <<: *b\n"))
         .isEqualTo(
-            "base/risk.yaml:3: merge keys (<<) are not supported; use environment overlays (merge-key)");
+            "base/risk.yaml:3: risk.other: merge keys (<<) are not supported; use environment overlays (merge-key)");
   }
 
   @Test
