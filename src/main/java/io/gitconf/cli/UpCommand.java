@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "up",
+    header = "Quick start: the syncer on an embedded PostgreSQL over a demo config repository.",
     mixinStandardHelpOptions = true,
     description = {
       "Quick start: an embedded PostgreSQL (data in DIR/pg), a demo config repository",

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "watch",
+    header = "A client that prints each configuration event as it happens (see hot reload work).",
     mixinStandardHelpOptions = true,
     description = {
       "A client that prints each configuration event as it happens: changed values (secrets as ****),",
