@@ -8,7 +8,6 @@ import io.gitconf.core.Json;
 import io.gitconf.core.SchemaSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -66,7 +65,7 @@ record SnapshotUpdate(ClientSnapshot next, List<ConfigChangeEvent> events) {
     TreeSet<String> paths = new TreeSet<>(leaves.keySet());
     paths.addAll(startup.keySet());
     for (String path : paths) {
-      if (Objects.equals(leaves.get(path), startup.get(path))
+      if (Json.sameValue(leaves.get(path), startup.get(path))
           || !schemas.requiresRestart(ConfigPath.parse(path))) {
         continue;
       }

@@ -48,7 +48,7 @@ public final class ConfigDiff {
     for (String path : paths) {
       JsonNode old = before.get(path);
       JsonNode now = after.get(path);
-      if (old != null && now != null && sameValue(old, now)) {
+      if (old != null && now != null && Json.sameValue(old, now)) {
         continue;
       }
       Kind kind = old == null ? Kind.ADDED : now == null ? Kind.REMOVED : Kind.CHANGED;
@@ -61,14 +61,6 @@ public final class ConfigDiff {
               Optional.ofNullable(now).map(v -> SecretMask.forDisplay(schemas, configPath, v))));
     }
     return new ConfigDiff(changes);
-  }
-
-  /**
-   * Equal as configuration values: compared in canonical JSON, as checksums are, because the same
-   * number arrives as different node types (a long from YAML, an int from the mirror's JSON).
-   */
-  private static boolean sameValue(JsonNode a, JsonNode b) {
-    return a.equals(b) || Json.canonical(a).equals(Json.canonical(b));
   }
 
   public List<Change> changes() {

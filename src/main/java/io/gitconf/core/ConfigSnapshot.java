@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class ConfigSnapshot {
   ConfigSnapshot(String environment, ObjectNode root, Map<String, List<Layer>> provenance) {
     this.environment = environment;
     this.root = root;
-    this.provenance = Map.copyOf(provenance);
+    this.provenance = Collections.unmodifiableMap(new HashMap<>(provenance));
     SortedMap<String, JsonNode> flat = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> category = it.next();

@@ -53,6 +53,17 @@ public final class Json {
     }
   }
 
+  /**
+   * Equal as configuration values: compared in canonical JSON, as checksums are, because the same
+   * number arrives as different node types (a long from YAML, an int from the mirror's JSON).
+   */
+  public static boolean sameValue(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return a.equals(b) || canonical(a).equals(canonical(b));
+  }
+
   /** Parses JSON text; a clear error naming the origin when it is not JSON. */
   public static JsonNode parse(String origin, String text) {
     try {
