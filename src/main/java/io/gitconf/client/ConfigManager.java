@@ -18,6 +18,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -63,6 +64,12 @@ public final class ConfigManager implements AutoCloseable {
   /** The reasons of the last failed reload, so a source that stays down is reported once. */
   private List<String> lastFailure = List.of();
 
+  /**
+   * The TTL poll: always for a source that can miss telling of a change, and for any source until a
+   * client that started from its last-known-good cache has reached it.
+   */
+  private volatile ScheduledFuture<?> polling;
+
   ConfigManager(Builder builder, ConfigSource source) {
     this.source = source;
     this.environment = builder.environment;
@@ -105,11 +112,12 @@ public final class ConfigManager implements AutoCloseable {
         builder.configRepository != null
             ? Optional.of(new ChangeWriter(builder.configRepository, Optional.empty()))
             : source.writer();
-    source.watch(this::refreshQuietly);
     if (source.needsPolling() || !lastFailure.isEmpty()) {
       long ttl = cache.ttl().toMillis();
-      poller.scheduleWithFixedDelay(this::refreshQuietly, ttl, ttl, TimeUnit.MILLISECONDS);
+      polling =
+          poller.scheduleWithFixedDelay(this::refreshQuietly, ttl, ttl, TimeUnit.MILLISECONDS);
     }
+    source.watch(this::refreshQuietly);
   }
 
   public static Builder builder() {
@@ -333,6 +341,9 @@ public final class ConfigManager implements AutoCloseable {
     if (!lastFailure.isEmpty()) {
       LOG.info("{}: reachable again, serving {}", source.describe(), current);
       lastFailure = List.of();
+      if (!source.needsPolling() && polling != null) {
+        polling.cancel(false);
+      }
     }
   }
 

@@ -177,7 +177,7 @@ class ConfigManagerTest {
   }
 
   @Test
-  void aClientThatCannotLoadStartsFromItsLastKnownGoodCache() throws IOException {
+  void aClientThatCannotLoadStartsFromItsLastKnownGoodCacheAndKeepsRetrying() throws Exception {
     double served;
     try (ConfigManager first =
         ConfigManager.builder()
@@ -187,15 +187,37 @@ class ConfigManagerTest {
             .build()) {
       served = first.getDouble("risk.parameters.maxPositionSizeUsd");
     }
+    String manifest = Files.readString(repo.resolve("gitconf.yaml"));
     Files.delete(repo.resolve("gitconf.yaml"));
-    ConfigManager second = manager("prod", EncryptionKeys.none());
+    ConfigManager second =
+        ConfigManager.builder()
+            .directory(repo)
+            .environment("prod")
+            .cacheFile(dir.resolve("prod.cache.json"))
+            .cacheTtl(Duration.ofMillis(100))
+            .debounce(Duration.ofHours(1))
+            .build();
+    managers.add(second);
     assertThat(second.getDouble("risk.parameters.maxPositionSizeUsd")).isEqualTo(served);
     assertThat(second.getRiskParameters().parameters().maxPositionSizeUsd()).isEqualTo(served);
-
+    ConfigSubscription events = second.subscribe();
     assertThatThrownBy(() -> ConfigManager.builder().directory(repo).environment("prod").build())
         .isInstanceOf(GitconfException.Unavailable.class)
         .hasMessageContaining(
             "cannot load environment prod and there is no last-known-good cache (none configured)");
+
+    // It keeps retrying (the TTL poll; the watcher is held off here) and serves the repository
+    // again.
+    write("gitconf.yaml", manifest);
+    write(
+        "environments/prod/risk.yaml",
+        Files.readString(repo.resolve("environments/prod/risk.yaml"))
+            .replace("maxPositionSizeUsd: 500", "maxPositionSizeUsd: 400"));
+    assertThat(drain(events, ConfigChangeEvent.VersionActivated.class))
+        .contains(
+            new ConfigChangeEvent.ValueChanged(
+                "risk.parameters.maxPositionSizeUsd", "500", "400", "directory " + repo));
+    assertThat(second.getDouble("risk.parameters.maxPositionSizeUsd")).isEqualTo(400.0);
   }
 
   @Test
