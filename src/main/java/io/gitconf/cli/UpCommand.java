@@ -89,6 +89,8 @@ final class UpCommand implements Callable<Integer> {
       out.println("and watch the new version appear here. Ctrl-C stops.");
       out.println(
           "Read the mirror meanwhile: gitconf history --embedded-postgres " + data + " --env dev");
+      out.println(
+          "See what a client sees: gitconf watch --embedded-postgres " + data + " --env dev");
       out.flush();
       syncer.start();
       service.runUntilStopped();
