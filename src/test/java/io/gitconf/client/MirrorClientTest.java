@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
  * real PostgreSQL notifications.
  */
 class MirrorClientTest {
-  static final String DEMO_KEY = "Z2l0Y29uZi1kZW1vLWtleS1OT1QtRk9SLVBST0QhISE=";
   static final String PROD_RISK = "environments/prod/risk.yaml";
 
   @TempDir Path dir;
@@ -444,7 +443,8 @@ class MirrorClientTest {
     root.addAppender(logs);
     try {
       desk.syncOnce();
-      EncryptionKeys keys = EncryptionKeys.from(Map.of("GITCONF_MASTER_KEY", DEMO_KEY));
+      EncryptionKeys keys =
+          EncryptionKeys.from(Map.of("GITCONF_MASTER_KEY", ConfigManagerTest.DEMO_KEY));
       ConfigManager prod = started(prod().keys(keys).cacheTtl(Duration.ofMillis(200)));
       ConfigSubscription events = prod.subscribe();
       String plaintext = "s3cr3t-PLAINTEXT-7f";
@@ -487,25 +487,22 @@ class MirrorClientTest {
   }
 
   private int listeners() throws SQLException {
-    try (Connection conn = desk.testDb.connect();
-        Statement statement = conn.createStatement();
-        ResultSet rs =
-            statement.executeQuery(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
-                    + MirrorListener.APPLICATION_NAME
-                    + "' AND datname = current_database()")) {
-      rs.next();
-      return rs.getInt(1);
-    }
+    return countListeners("count(*)");
   }
 
   private int terminateListeners() throws SQLException {
+    return countListeners("count(pg_terminate_backend(pid))");
+  }
+
+  /** {@code aggregate} over the client listener connections of the test database. */
+  private int countListeners(String aggregate) throws SQLException {
     try (Connection conn = desk.testDb.connect();
         Statement statement = conn.createStatement();
         ResultSet rs =
             statement.executeQuery(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE"
-                    + " application_name = '"
+                "SELECT "
+                    + aggregate
+                    + " FROM pg_stat_activity WHERE application_name = '"
                     + MirrorListener.APPLICATION_NAME
                     + "' AND datname = current_database()")) {
       rs.next();
