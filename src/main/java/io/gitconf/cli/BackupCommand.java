@@ -1,5 +1,7 @@
 package io.gitconf.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.Json;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.IntegrityCheck;
 import io.gitconf.sync.MirrorBackup;
@@ -8,12 +10,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** gitconf backup and gitconf restore. */
 final class BackupCommand {
@@ -25,8 +26,8 @@ final class BackupCommand {
       description =
           "Write the whole mirror (versions, items, audit, sync state) to a checksummed file.")
   static final class Backup implements Callable<Integer> {
-    @Spec CommandSpec spec;
     @Mixin DatabaseOptions database;
+    @Mixin OutputOption output;
 
     @Option(
         names = "--out",
@@ -37,16 +38,22 @@ final class BackupCommand {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
+      ObjectNode tables = OutputOption.object();
       try (Database db = database.open()) {
-        long rows =
-            MirrorBackup.backup(
-                db.dataSource(),
-                file,
-                (table, n) -> out.println("  " + table + ": " + n + " rows"));
+        long rows = MirrorBackup.backup(db.dataSource(), file, progress(output, tables));
+        if (output.json()) {
+          output.print(
+              OutputOption.object()
+                  .put("database", db.describe())
+                  .put("file", file.toString())
+                  .put("rows", rows)
+                  .set("tables", tables));
+          return ExitCodes.OK;
+        }
+        PrintWriter out = output.out();
         out.println("Backed up " + rows + " rows of " + db.describe() + " to " + file);
+        out.flush();
       }
-      out.flush();
       return ExitCodes.OK;
     }
   }
@@ -60,8 +67,8 @@ final class BackupCommand {
         "written; the restored mirror is then verified like gitconf verify."
       })
   static final class Restore implements Callable<Integer> {
-    @Spec CommandSpec spec;
     @Mixin DatabaseOptions database;
+    @Mixin OutputOption output;
 
     @Parameters(
         index = "0",
@@ -71,15 +78,28 @@ final class BackupCommand {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
+      ObjectNode tables = OutputOption.object();
       try (Database db = database.open()) {
-        long rows =
-            MirrorBackup.restore(
-                db.dataSource(),
-                file,
-                (table, n) -> out.println("  " + table + ": " + n + " rows"));
+        long rows = MirrorBackup.restore(db.dataSource(), file, progress(output, tables));
         IntegrityCheck.Report report =
             IntegrityCheck.run(new MirrorStore(db.dataSource()), Optional.empty());
+        int exitCode = report.ok() ? ExitCodes.OK : ExitCodes.INVALID;
+        if (output.json()) {
+          ObjectNode json =
+              OutputOption.object()
+                  .put("database", db.describe())
+                  .put("file", file.toString())
+                  .put("rows", rows)
+                  .put("verified", report.ok())
+                  .put("versions", report.versions())
+                  .put("auditRows", report.auditRows());
+          json.set("tables", tables);
+          // As gitconf verify --output json lists them.
+          json.set("discrepancies", Json.MAPPER.valueToTree(report.discrepancies()));
+          output.print(json);
+          return exitCode;
+        }
+        PrintWriter out = output.out();
         report.discrepancies().forEach(out::println);
         out.println(
             "Restored "
@@ -93,8 +113,21 @@ final class BackupCommand {
                 + report.auditRows()
                 + " audit rows");
         out.flush();
-        return report.ok() ? ExitCodes.OK : ExitCodes.INVALID;
+        return exitCode;
       }
     }
+  }
+
+  /**
+   * Reports each table as it is done (on standard error under JSON, so standard output stays one
+   * document) and collects the counts for the JSON result.
+   */
+  private static BiConsumer<String, Long> progress(OutputOption output, ObjectNode tables) {
+    return (table, rows) -> {
+      tables.put(table, rows);
+      PrintWriter progress = output.progress();
+      progress.println("  " + table + ": " + rows + " rows");
+      progress.flush();
+    };
   }
 }

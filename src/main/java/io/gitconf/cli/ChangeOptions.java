@@ -44,6 +44,11 @@ final class ChangeOptions {
     return Workspace.open(repo, push);
   }
 
+  /** True when the commit is pushed: asked for, or the repository is a URL (a temporary clone). */
+  boolean pushes() {
+    return push || Workspace.isUrl(repo);
+  }
+
   /** The commit author; a bare name gets an empty email. */
   PersonIdent author() {
     return ConfigChange.author(user);

@@ -1,6 +1,7 @@
 package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
@@ -26,10 +27,8 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "import",
@@ -42,8 +41,8 @@ import picocli.CommandLine.Spec;
       "validation changes nothing."
     })
 final class ImportCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin ChangeOptions change;
+  @Mixin OutputOption output;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "YAML or JSON file to import.")
   Path file;
@@ -98,7 +97,11 @@ final class ImportCommand implements Callable<Integer> {
           OverlayEditor.set(overlay, text, path.segments().subList(1, path.depth()), value));
       changed++;
     }
-    PrintWriter out = spec.commandLine().getOut();
+    ObjectNode json = OutputOption.object();
+    json.put("environment", environment);
+    json.put("file", file.toString());
+    json.put("skippedSecrets", skippedSecrets);
+    PrintWriter out = output.progress();
     if (skippedSecrets > 0) {
       out.println(
           "Skipped "
@@ -106,8 +109,13 @@ final class ImportCommand implements Callable<Integer> {
               + (skippedSecrets == 1 ? " secret" : " secrets")
               + " encrypted for another environment; set them with gitconf secrets encrypt --env "
               + environment);
+      out.flush();
     }
     if (edited.isEmpty()) {
+      if (output.json()) {
+        output.print(json.put("changed", false));
+        return ExitCodes.OK;
+      }
       out.println("No change: " + environment + " already has every value of " + file);
       out.flush();
       return ExitCodes.OK;
@@ -137,6 +145,14 @@ final class ImportCommand implements Callable<Integer> {
       commit.setOnly(gitPath);
     }
     RevCommit made = commit.call();
+    if (output.json()) {
+      json.put("changed", true).put("commit", made.name()).put("values", changed);
+      edited.keySet().forEach(json.putArray("files")::add);
+      workspace.publish(out);
+      out.flush();
+      output.print(json.put("pushed", change.pushes()));
+      return ExitCodes.OK;
+    }
     out.println(
         "Committed "
             + made.abbreviate(8).name()

@@ -1,20 +1,22 @@
 package io.gitconf.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
+import io.gitconf.sync.CommitOutcome;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.MirrorStore;
+import io.gitconf.sync.SyncListener;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "rebuild",
@@ -25,8 +27,8 @@ import picocli.CommandLine.Spec;
       "or to move to a new server). Shows progress; refuses a database that already holds versions."
     })
 final class RebuildCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
+  @Mixin OutputOption output;
 
   @Option(
       names = "--repo",
@@ -49,7 +51,6 @@ final class RebuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
     try (Database db = database.open()) {
       MirrorStore store = new MirrorStore(db.dataSource());
       int versions = store.environments().stream().mapToInt(env -> store.history(env).size()).sum();
@@ -63,22 +64,72 @@ final class RebuildCommand implements Callable<Integer> {
       SyncSettings settings =
           SyncSettings.of(repo, branch, Duration.ofSeconds(2), cacheDir)
               .withCredentials(GitRemotes.credentials());
-      try (Syncer syncer = new Syncer(db, settings, new OutcomePrinter(out))) {
+      PrintWriter progress = output.progress();
+      Rejections rejections = new Rejections(new OutcomePrinter(progress));
+      try (Syncer syncer = new Syncer(db, settings, rejections)) {
         int mirrored = syncer.syncOnce();
-        out.println(
+        if (output.json()) {
+          ObjectNode json =
+              OutputOption.object()
+                  .put("database", db.describe())
+                  .put("repo", GitRemotes.redact(repo))
+                  .put("branch", branch)
+                  .put("commits", mirrored)
+                  .put("rejected", rejections.count);
+          ObjectNode active = json.putObject("activeVersions");
+          for (String env : store.environments()) {
+            store.activeVersion(env).ifPresent(v -> active.put(env, v.version()));
+          }
+          output.print(json);
+          return ExitCodes.OK;
+        }
+        progress.println(
             "Rebuilt "
                 + db.describe()
                 + " from "
                 + mirrored
                 + (mirrored == 1 ? " commit" : " commits")
                 + " of "
-                + repo
+                + GitRemotes.redact(repo)
                 + " ("
                 + branch
                 + ")");
+        progress.flush();
       }
     }
-    out.flush();
     return ExitCodes.OK;
+  }
+
+  /** Prints every commit as it is mirrored, and counts the rejected ones. */
+  private static final class Rejections implements SyncListener {
+    private final SyncListener printer;
+    private int count;
+
+    Rejections(SyncListener printer) {
+      this.printer = printer;
+    }
+
+    @Override
+    public void commitProcessed(CommitOutcome outcome) {
+      if (outcome.kind() == CommitOutcome.Kind.REJECTED) {
+        count++;
+      }
+      printer.commitProcessed(outcome);
+    }
+
+    @Override
+    public void forcePush(String oldHead, String newHead, Optional<String> mergeBase) {
+      printer.forcePush(oldHead, newHead, mergeBase);
+    }
+
+    @Override
+    public void progress(int done, int total, double perSecond) {
+      printer.progress(done, total, perSecond);
+    }
+
+    @Override
+    public void roleChanged(boolean leader) {
+      printer.roleChanged(leader);
+    }
   }
 }

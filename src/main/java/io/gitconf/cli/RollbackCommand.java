@@ -1,6 +1,7 @@
 package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.ConfigDiff;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
@@ -30,9 +31,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "rollback",
@@ -44,9 +43,9 @@ import picocli.CommandLine.Spec;
       "first (--yes to skip); refuses when another environment would change too (one that inherits it)."
     })
 final class RollbackCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin ChangeOptions change;
   @Mixin DatabaseOptions database;
+  @Mixin OutputOption output;
 
   @Option(
       names = {"--env", "-e"},
@@ -101,8 +100,13 @@ final class RollbackCommand implements Callable<Integer> {
     ConfigRepository before = ConfigRepository.load(RepoTree.directory(workspace.dir()));
     ConfigSnapshot current = before.snapshot(environment);
     ConfigDiff diff = ConfigDiff.between(current, target, before.schemas());
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = output.out();
+    ObjectNode json = result(diff).put("versionCommit", record.commitId());
     if (diff.isEmpty()) {
+      if (output.json()) {
+        output.print(json.put("committed", false));
+        return ExitCodes.OK;
+      }
       out.println("No change: " + environment + " already equals version " + version);
       out.flush();
       return ExitCodes.OK;
@@ -114,35 +118,47 @@ final class RollbackCommand implements Callable<Integer> {
         ConfigRepository.load(RepoTree.directory(workspace.dir()).with(changes));
     check(before, after, target);
 
-    out.println(
-        "Rolling "
-            + environment
-            + " back to version "
-            + version
-            + " (commit "
-            + record.commitId().substring(0, 10)
-            + ", "
-            + record.authorName()
-            + ": "
-            + record.message().lines().findFirst().orElse("")
-            + "):");
-    out.println(environment + ": " + DiffCommand.summary(diff));
-    for (ConfigDiff.Change edit : diff.changes()) {
-      out.println("  " + DiffCommand.plainLine(edit));
+    if (!output.json()) {
+      out.println(
+          "Rolling "
+              + environment
+              + " back to version "
+              + version
+              + " (commit "
+              + record.commitId().substring(0, 10)
+              + ", "
+              + record.authorName()
+              + ": "
+              + record.message().lines().findFirst().orElse("")
+              + "):");
+      printChanges(out, diff);
     }
-    out.flush();
-    if (!yes && !confirmed("Commit this rollback? [y/N] ")) {
-      out.println("Nothing changed.");
-      out.flush();
+    if (!approved(json, "committed", "Commit this rollback? [y/N] ")) {
       return ExitCodes.USAGE;
     }
-    commit(workspace, edited, out);
+    RevCommit made = commit(workspace, edited);
+    if (output.json()) {
+      workspace.publish(output.progress());
+      output.progress().flush();
+      output.print(
+          json.put("committed", true).put("commit", made.name()).put("pushed", change.pushes()));
+      return ExitCodes.OK;
+    }
+    out.println(
+        "Committed "
+            + made.abbreviate(8).name()
+            + ": "
+            + environment
+            + " as of version "
+            + version
+            + "; the syncer activates it as a new version");
+    workspace.publish(out);
     out.flush();
     return ExitCodes.OK;
   }
 
   private int breakGlass() {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = output.out();
     try (Database db = database.open()) {
       MirrorStore store = new MirrorStore(db.dataSource());
       ConfigSnapshot current =
@@ -152,24 +168,29 @@ final class RollbackCommand implements Callable<Integer> {
                   () -> new GitconfException.BadRequest(environment + " has no active version"));
       ConfigSnapshot target = store.snapshot(environment, version);
       ConfigDiff diff = ConfigDiff.between(current, target, io.gitconf.core.SchemaSet.none());
+      ObjectNode json = result(diff).put("breakGlass", true);
       // The same review as a Git rollback: the on-call engineer sees what goes live before it does.
-      out.println(
-          "Break-glass: activate version "
-              + version
-              + " of "
-              + environment
-              + " in the mirror, without Git:");
-      out.println(environment + ": " + DiffCommand.summary(diff));
-      for (ConfigDiff.Change edit : diff.changes()) {
-        out.println("  " + DiffCommand.plainLine(edit));
+      if (!output.json()) {
+        out.println(
+            "Break-glass: activate version "
+                + version
+                + " of "
+                + environment
+                + " in the mirror, without Git:");
+        printChanges(out, diff);
       }
-      out.flush();
-      if (!yes && !confirmed("Activate it now and pin " + environment + "? [y/N] ")) {
-        out.println("Nothing changed.");
-        out.flush();
+      if (!approved(json, "activated", "Activate it now and pin " + environment + "? [y/N] ")) {
         return ExitCodes.USAGE;
       }
       int previous = store.breakGlass(environment, version, change.user, change.reason);
+      if (output.json()) {
+        output.print(
+            json.put("activated", true)
+                .put("previousVersion", previous)
+                .put("pinned", true)
+                .put("user", change.user));
+        return ExitCodes.OK;
+      }
       out.println(
           "BREAK-GLASS: "
               + environment
@@ -261,6 +282,50 @@ final class RollbackCommand implements Callable<Integer> {
     }
   }
 
+  private void printChanges(PrintWriter out, ConfigDiff diff) {
+    out.println(environment + ": " + DiffCommand.summary(diff));
+    for (ConfigDiff.Change edit : diff.changes()) {
+      out.println("  " + DiffCommand.plainLine(edit));
+    }
+    out.flush();
+  }
+
+  /** What the rollback changes, as its JSON result starts. */
+  private ObjectNode result(ConfigDiff diff) {
+    ObjectNode json = OutputOption.object().put("environment", environment).put("version", version);
+    json.putArray("changes").addAll(diff.changes().stream().map(OutputOption::change).toList());
+    return json;
+  }
+
+  /**
+   * Whether to go ahead: --yes, or the user answers y. When not, nothing changes, and under JSON
+   * the result (with {@code key} false) is printed before the usage error, so standard output stays
+   * one JSON document.
+   */
+  private boolean approved(ObjectNode json, String key, String question) {
+    if (yes) {
+      return true;
+    }
+    boolean approved;
+    try {
+      approved = confirmed(question);
+    } catch (GitconfException e) {
+      if (output.json()) {
+        output.print(json.put(key, false));
+      }
+      throw e;
+    }
+    if (!approved) {
+      if (output.json()) {
+        output.print(json.put(key, false));
+      } else {
+        output.out().println("Nothing changed.");
+        output.out().flush();
+      }
+    }
+    return approved;
+  }
+
   private boolean confirmed(String question) {
     Console console = System.console();
     if (console == null) {
@@ -272,7 +337,7 @@ final class RollbackCommand implements Callable<Integer> {
     return answer != null && answer.strip().equalsIgnoreCase("y");
   }
 
-  private void commit(Workspace workspace, Map<String, String> edited, PrintWriter out)
+  private RevCommit commit(Workspace workspace, Map<String, String> edited)
       throws IOException, GitAPIException {
     PersonIdent author = change.author();
     Git git = workspace.git();
@@ -296,16 +361,7 @@ final class RollbackCommand implements Callable<Integer> {
       }
       commit.setOnly(gitPath);
     }
-    RevCommit made = commit.call();
-    out.println(
-        "Committed "
-            + made.abbreviate(8).name()
-            + ": "
-            + environment
-            + " as of version "
-            + version
-            + "; the syncer activates it as a new version");
-    workspace.publish(out);
+    return commit.call();
   }
 
   private static String readIfExists(Path path) throws IOException {

@@ -1,11 +1,14 @@
 package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.ChangeRateLimit;
 import io.gitconf.core.ConfigChange;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.OverlayEditor;
+import io.gitconf.core.SchemaSet;
+import io.gitconf.core.SecretMask;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -13,10 +16,8 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "set",
@@ -28,8 +29,8 @@ import picocli.CommandLine.Spec;
       "author and the reason as message. Secrets are set with gitconf secrets encrypt."
     })
 final class SetCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin ChangeOptions change;
+  @Mixin OutputOption output;
 
   @Parameters(
       index = "0",
@@ -83,7 +84,22 @@ final class SetCommand implements Callable<Integer> {
             author,
             change.reason,
             ChangeRateLimit.parse(rateLimit));
-    PrintWriter out = spec.commandLine().getOut();
+    if (output.json()) {
+      ObjectNode json = OutputOption.object();
+      json.put("changed", result.commit().isPresent());
+      result.commit().ifPresent(c -> json.put("commit", c.name()));
+      json.put("path", configPath.toString());
+      json.set("value", SecretMask.forDisplay(SchemaSet.none(), configPath, parsed));
+      json.put("environment", environment);
+      json.put("file", result.file());
+      if (result.commit().isPresent()) {
+        workspace.publish(output.progress());
+        json.put("pushed", change.pushes());
+      }
+      output.print(json);
+      return ExitCodes.OK;
+    }
+    PrintWriter out = output.out();
     if (result.commit().isEmpty()) {
       out.println(
           "No change: "

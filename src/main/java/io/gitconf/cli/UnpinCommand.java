@@ -6,9 +6,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "unpin",
@@ -19,8 +17,8 @@ import picocli.CommandLine.Spec;
       "activates commits of the environment again."
     })
 final class UnpinCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
+  @Mixin OutputOption output;
 
   @Option(
       names = {"--env", "-e"},
@@ -41,11 +39,20 @@ final class UnpinCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    int active;
     try (Database db = database.open()) {
-      int active = new MirrorStore(db.dataSource()).unpin(environment, user, reason);
-      out.println(environment + " is no longer pinned; version " + active + " is active");
+      active = new MirrorStore(db.dataSource()).unpin(environment, user, reason);
     }
+    if (output.json()) {
+      output.print(
+          OutputOption.object()
+              .put("environment", environment)
+              .put("pinned", false)
+              .put("activeVersion", active));
+      return ExitCodes.OK;
+    }
+    PrintWriter out = output.out();
+    out.println(environment + " is no longer pinned; version " + active + " is active");
     out.flush();
     return ExitCodes.OK;
   }

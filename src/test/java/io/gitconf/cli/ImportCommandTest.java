@@ -2,6 +2,8 @@ package io.gitconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.gitconf.core.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.jgit.api.Git;
@@ -19,18 +21,22 @@ class ImportCommandTest {
     assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
   }
 
-  private Cli.Result importFile(Path file, String env) {
-    return Cli.run(
-        "import",
-        file.toString(),
-        "--env",
-        env,
-        "--repo",
-        repo.toString(),
-        "--user",
-        "Ada Trader <ada@desk.example>",
-        "--reason",
-        "Align test with the reviewed prod export");
+  private Cli.Result importFile(Path file, String env, String... extra) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "import",
+                file.toString(),
+                "--env",
+                env,
+                "--repo",
+                repo.toString(),
+                "--user",
+                "Ada Trader <ada@desk.example>",
+                "--reason",
+                "Align test with the reviewed prod export"));
+    args.addAll(java.util.List.of(extra));
+    return Cli.run(args.toArray(String[]::new));
   }
 
   @Test
@@ -94,5 +100,41 @@ class ImportCommandTest {
         .isEqualTo(
             dup
                 + ":4: risk.parameters.maxOpenPositions: duplicate key (first defined at line 3) (duplicate-key)\n");
+  }
+
+  @Test
+  void jsonOutputCountsTheValuesAndFilesAndKeepsNotesOnStandardError() throws Exception {
+    Path export = dir.resolve("prod.json");
+    Files.writeString(
+        export,
+        Cli.run("export", "--env", "prod", "--format", "json", "--repo", repo.toString()).out());
+    Cli.Result imported = importFile(export, "test", "--output", "json");
+    assertThat(imported.exitCode()).as(imported.all()).isZero();
+    assertThat(imported.err())
+        .isEqualTo(
+            "Skipped 1 secret encrypted for another environment; set them with gitconf secrets"
+                + " encrypt --env test\n");
+    String head;
+    try (Git git = Git.open(repo.toFile())) {
+      head = git.getRepository().resolve("HEAD").name();
+    }
+    assertThat(Json.canonical(Json.parse("import", imported.out())))
+        .isEqualTo(
+            "{\"changed\":true,\"commit\":\""
+                + head
+                + "\",\"environment\":\"test\",\"file\":"
+                + Json.canonical(TextNode.valueOf(export.toString()))
+                + ",\"files\":[\"environments/test/circuit-breaker.yaml\",\"environments/test/mev.yaml\","
+                + "\"environments/test/monitoring.yaml\",\"environments/test/tokens.yaml\","
+                + "\"environments/test/trader.yaml\"],\"pushed\":false,\"skippedSecrets\":1,"
+                + "\"values\":20}");
+
+    Cli.Result again = importFile(export, "test", "--output", "json");
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(Json.canonical(Json.parse("import", again.out())))
+        .isEqualTo(
+            "{\"changed\":false,\"environment\":\"test\",\"file\":"
+                + Json.canonical(TextNode.valueOf(export.toString()))
+                + ",\"skippedSecrets\":1}");
   }
 }

@@ -2,6 +2,8 @@ package io.gitconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gitconf.core.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -264,5 +266,58 @@ class SetCommandTest {
     assertThat(unreachable.err())
         .startsWith("gitconf: cannot clone http://ada:****@127.0.0.1:1/config.git: ")
         .doesNotContain("s3cr3t-token");
+  }
+
+  @Test
+  void jsonOutputDescribesTheCommitOrThatNothingChanged() throws Exception {
+    Cli.Result result =
+        set("risk.parameters.maxPositionSizeUsd", "250", "prod", "--output", "json");
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(result.err()).isEmpty();
+    String head;
+    try (Git git = Git.open(repo.toFile())) {
+      head = git.getRepository().resolve("HEAD").name();
+    }
+    assertThat(Json.canonical(Json.parse("set", result.out())))
+        .isEqualTo(
+            "{\"changed\":true,\"commit\":\""
+                + head
+                + "\",\"environment\":\"prod\",\"file\":\"environments/prod/risk.yaml\","
+                + "\"path\":\"risk.parameters.maxPositionSizeUsd\",\"pushed\":false,\"value\":250}");
+
+    Cli.Result again = set("risk.parameters.maxPositionSizeUsd", "250", "prod", "--output", "json");
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(Json.canonical(Json.parse("set", again.out())))
+        .isEqualTo(
+            "{\"changed\":false,\"environment\":\"prod\",\"file\":\"environments/prod/risk.yaml\","
+                + "\"path\":\"risk.parameters.maxPositionSizeUsd\",\"value\":250}");
+
+    Cli.Result invalid =
+        set("risk.parameters.maxExposurePercent", "150", "prod", "--output", "json");
+    assertThat(invalid.exitCode()).isEqualTo(ExitCodes.INVALID);
+    assertThat(invalid.out()).isEmpty();
+    assertThat(invalid.err())
+        .matches(
+            "environments/prod/risk.yaml:\\d+: risk.parameters.maxExposurePercent: must be <= 100 \\(maximum\\)\n");
+  }
+
+  @Test
+  void jsonOutputOfAPushedChangeKeepsThePushLineOffStandardOutput() throws Exception {
+    Path remote = dir.resolve("remote.git");
+    try (Git bare = Git.init().setBare(true).setDirectory(remote.toFile()).call();
+        Git git = Git.open(repo.toFile())) {
+      var config = git.getRepository().getConfig();
+      config.setString("remote", "origin", "url", remote.toUri().toString());
+      config.setString("remote", "origin", "fetch", "+refs/heads/*:refs/remotes/origin/*");
+      config.save();
+      Cli.Result result =
+          set("risk.parameters.maxOpenPositions", "4", "prod", "--push", "--output", "json");
+      assertThat(result.exitCode()).as(result.all()).isZero();
+      assertThat(result.err()).isEqualTo("Pushed to " + remote.toUri() + "\n");
+      JsonNode json = Json.parse("set", result.out());
+      assertThat(json.get("pushed").asBoolean()).isTrue();
+      assertThat(json.get("commit").asText())
+          .isEqualTo(bare.getRepository().resolve("refs/heads/main").name());
+    }
   }
 }
