@@ -101,14 +101,16 @@ public final class MirrorBackup {
 
   /**
    * Restores a backup into an empty mirror: checks the file against its trailer first and writes
-   * nothing unless it matches, then inserts every row in one transaction.
+   * nothing unless it matches, then inserts every row in one transaction. {@code progress} hears of
+   * each table as its rows are in (before the commit, so a long restore shows how far it got).
    */
   public static long restore(DataSource dataSource, Path file, BiConsumer<String, Long> progress) {
     long rows = verifyFile(file);
     try (Connection conn = dataSource.getConnection()) {
       requireEmpty(conn);
       conn.setAutoCommit(false);
-      Map<String, Long> counts = new LinkedHashMap<>();
+      String current = null;
+      long inTable = 0;
       try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
         String line;
         long done = 0;
@@ -117,6 +119,13 @@ public final class MirrorBackup {
           String table = entry.path("table").asText();
           if (!TABLES.containsKey(table)) {
             throw new GitconfException(file + ": unknown table '" + table + "'");
+          }
+          if (!table.equals(current)) {
+            if (current != null) {
+              progress.accept(current, inTable);
+            }
+            current = table;
+            inTable = 0;
           }
           try (PreparedStatement insert =
               conn.prepareStatement(
@@ -128,9 +137,12 @@ public final class MirrorBackup {
             insert.setString(1, Json.canonical(entry.get("row")));
             insert.executeUpdate();
           }
-          counts.merge(table, 1L, Long::sum);
+          inTable++;
           done++;
         }
+      }
+      if (current != null) {
+        progress.accept(current, inTable);
       }
       try (Statement s = conn.createStatement()) {
         for (String table : SERIAL_TABLES) {
@@ -142,7 +154,6 @@ public final class MirrorBackup {
         }
       }
       conn.commit();
-      counts.forEach(progress);
       return rows;
     } catch (SQLException e) {
       throw new GitconfException.Unavailable(
