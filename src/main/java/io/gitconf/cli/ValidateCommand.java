@@ -3,8 +3,11 @@ package io.gitconf.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.Json;
 import io.gitconf.core.Problem;
+import io.gitconf.core.crypto.EncryptionKeys;
+import io.gitconf.core.crypto.SecretRules;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,7 +22,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Validate a config repository: YAML, layout, overlays, JSON Schemas and cross-field rules.",
-      "Reports every problem as file:line: path: message (rule). Exit 1 when there is an error."
+      "Reports every problem as file:line: path: message (rule). Exit 1 when there is an error.",
+      "With GITCONF_MASTER_KEY or GITCONF_KEY_<SCOPE> set, encrypted values are also proven to decrypt;",
+      "a note on standard error counts those of each scope that no key could open."
     })
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -49,7 +54,8 @@ final class ValidateCommand implements Callable<Integer> {
             ? envs
             : repository.manifest().map(m -> m.environmentNames()).orElse(List.of());
     // With keys in the environment, every secret they can open is also proven to decrypt.
-    List<Problem> problems = repository.validate(selected, Keys.fromEnvironment());
+    EncryptionKeys keys = Keys.fromEnvironment();
+    List<Problem> problems = repository.validate(selected, keys);
     long errors = problems.stream().filter(Problem::isError).count();
     PrintWriter out = spec.commandLine().getOut();
     if (output == OutputFormat.JSON) {
@@ -71,8 +77,32 @@ final class ValidateCommand implements Callable<Integer> {
                   + (errors == 1 ? " error" : " errors")
                   + (warnings > 0 ? ", " + warnings + " warnings" : ""));
     }
+    noteUnproven(repository, selected, keys);
     out.flush();
     return errors == 0 ? ExitCodes.OK : ExitCodes.INVALID;
+  }
+
+  /**
+   * "valid" must not read as "the secrets open": one line per scope whose encrypted values no key
+   * could try, on stderr so that stdout stays the report (and JSON stays parseable).
+   */
+  private void noteUnproven(
+      ConfigRepository repository, List<String> environments, EncryptionKeys keys) {
+    PrintWriter err = spec.commandLine().getErr();
+    List<ConfigSnapshot> snapshots = environments.stream().map(repository::snapshot).toList();
+    SecretRules.unproven(snapshots, keys)
+        .forEach(
+            (scope, count) ->
+                err.println(
+                    "note: "
+                        + count
+                        + (count == 1 ? " encrypted value" : " encrypted values")
+                        + " in scope "
+                        + scope
+                        + " not proven to decrypt (no "
+                        + SecretRules.keyVariables(scope)
+                        + ")"));
+    err.flush();
   }
 
   static ObjectNode report(ConfigRepository repository, List<Problem> problems, long errors) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -30,6 +31,25 @@ public final class Database implements AutoCloseable {
    * Flyway location of the migrations the build packages from the top-level {@code migrations/}.
    */
   public static final String MIGRATIONS = "classpath:gitconf/migrations";
+
+  /**
+   * Server-side settings of a {@linkplain #openDedicated dedicated session}: after 10 s without
+   * traffic the server probes the client every 5 s and drops the session after 3 unanswered probes;
+   * data it sent that stays unacknowledged for 25 s drops it too. A stray open transaction (never
+   * started on purpose on these sessions) ends after 60 s instead of pinning the session's locks.
+   * Ordinary settings any user may change for a session, on every supported PostgreSQL; they apply
+   * to TCP connections only (a Unix socket has no keepalives, and SHOW says 0).
+   */
+  static final List<String> SESSION_SETTINGS =
+      List.of(
+          "tcp_keepalives_idle = 10",
+          "tcp_keepalives_interval = 5",
+          "tcp_keepalives_count = 3",
+          "tcp_user_timeout = 25000",
+          "idle_in_transaction_session_timeout = 60000");
+
+  /** Idle time plus every probe: how long a dead client keeps a dedicated session, at most. */
+  static final int DEAD_PEER_SECONDS = 10 + 5 * 3;
 
   private final String jdbcUrl;
   private final Optional<String> password;
@@ -162,12 +182,28 @@ public final class Database implements AutoCloseable {
 
   /**
    * A connection outside the pool, for state that lives as long as a session: the leader's advisory
-   * lock, a {@code LISTEN}. The caller closes it.
+   * lock, a {@code LISTEN}. Both ends probe the other with TCP keepalives, so a session whose peer
+   * vanished (a partition, a host that died without closing its socket) ends within seconds rather
+   * than when TCP gives up, hours later: the server frees the session's locks once {@link
+   * #SESSION_SETTINGS} declare the client dead (at most {@link #DEAD_PEER_SECONDS}). The caller
+   * closes the connection.
    */
   public Connection openDedicated() throws SQLException {
     Properties properties = new Properties();
     password.ifPresent(p -> properties.setProperty("password", p));
-    return DriverManager.getConnection(jdbcUrl, properties);
+    // Client side: the operating system's keepalive timing applies (often 2 hours idle); a caller
+    // that must notice sooner checks the session itself (LeaderLock does, every poll).
+    properties.setProperty("tcpKeepAlive", "true");
+    Connection connection = DriverManager.getConnection(jdbcUrl, properties);
+    try (Statement statement = connection.createStatement()) {
+      for (String setting : SESSION_SETTINGS) {
+        statement.execute("SET " + setting);
+      }
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
   }
 
   /** The JDBC URL, for messages (may name a user, never a password given separately). */

@@ -2,11 +2,15 @@ package io.gitconf.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gitconf.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +40,43 @@ class DatabaseTest {
       assertThat(restarted.describe()).startsWith("embedded PostgreSQL on port ");
       assertThat(note(restarted)).isEqualTo("written by the running syncer");
     }
+  }
+
+  @Test
+  void dedicatedSessionsEndWithinSecondsOfTheirPeerGoingSilent() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create();
+        Database database = Database.connect(testDb.jdbcUrl(), Optional.empty());
+        Connection session = database.openDedicated()) {
+      assertThat(
+              show(
+                  session,
+                  "tcp_keepalives_idle",
+                  "tcp_keepalives_interval",
+                  "tcp_keepalives_count",
+                  "tcp_user_timeout",
+                  "idle_in_transaction_session_timeout"))
+          .containsExactly("10", "5", "3", "25000", "1min");
+      assertThat(Database.DEAD_PEER_SECONDS).isEqualTo(25);
+      // The pool keeps the server's defaults (keepalive timing from the operating system, often
+      // 7200 s): its connections hold nothing that outlives a transaction.
+      try (Connection pooled = database.dataSource().getConnection()) {
+        assertThat(show(pooled, "tcp_user_timeout", "idle_in_transaction_session_timeout"))
+            .containsExactly("0", "0");
+      }
+    }
+  }
+
+  private static List<String> show(Connection connection, String... settings) throws SQLException {
+    List<String> values = new ArrayList<>();
+    try (Statement s = connection.createStatement()) {
+      for (String setting : settings) {
+        try (ResultSet rs = s.executeQuery("SHOW " + setting)) {
+          rs.next();
+          values.add(rs.getString(1));
+        }
+      }
+    }
+    return values;
   }
 
   private static void execute(Database database, String sql) throws SQLException {

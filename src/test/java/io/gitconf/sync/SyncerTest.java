@@ -345,28 +345,65 @@ class SyncerTest {
   }
 
   @Test
-  void leaderWhoseLockSessionIsKilledStepsDownOrReacquires() throws Exception {
+  void leaderWhoseLockSessionIsKilledNoticesAndExactlyOneSyncerLeadsAfterwards() throws Exception {
     Syncer leader = syncer();
     leader.start();
-    awaitTrue(() -> leader.metrics().isLeader());
+    awaitTrue(() -> leader.metrics().isLeader() && leader.metrics().lastCommit().isPresent());
     Syncer standby = syncer();
     standby.start();
+    // Both syncers keep a lock session open; only the leader's holds the lock.
+    awaitTrue(() -> query(LOCK_SESSIONS) == 2);
+    assertThat(query("SELECT count(*)" + LOCK_HOLDER)).isEqualTo(1);
+    assertThat(standby.metrics().isLeader()).isFalse();
+    long killed = query("SELECT l.pid" + LOCK_HOLDER);
 
-    // Kill every session holding an advisory lock: the leader's lock connection.
-    execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
-            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
-
+    // As the server does to a session whose client stopped answering its keepalive probes.
+    assertThat(query("SELECT pg_terminate_backend(" + killed + ")::int")).isEqualTo(1);
     RevCommit change =
         repo.file("environments/prod/app.yaml", "limits:\n  max: 778\n").commit(BOB, "After kill");
     leader.trigger();
     standby.trigger();
+
+    // Whichever syncer asks first takes the lock on a new session; the other is standby. The old
+    // leader does not go on believing it leads: that would make two leaders here.
     awaitTrue(
         () ->
             query("SELECT count(*) FROM sync_commits WHERE commit_id = '" + change.name() + "'")
                 == 1);
-    awaitTrue(() -> leader.metrics().isLeader() ^ standby.metrics().isLeader());
+    awaitTrue(
+        () ->
+            (leader.metrics().isLeader() ^ standby.metrics().isLeader())
+                && query(LOCK_SESSIONS) == 2);
+    assertThat(query("SELECT count(*)" + LOCK_HOLDER)).isEqualTo(1);
+    assertThat(query("SELECT l.pid" + LOCK_HOLDER)).isNotEqualTo(killed);
+    assertThat(query("SELECT count(*) FROM pg_stat_activity WHERE pid = " + killed)).isZero();
+    // Mirrored exactly once: one outcome from one syncer, one version, one row.
+    assertThat(outcomes)
+        .filteredOn(o -> o.commit().id().equals(change.name()))
+        .extracting(CommitOutcome::kind)
+        .containsExactly(CommitOutcome.Kind.MIRRORED);
+    assertThat(
+            query("SELECT count(*) FROM config_versions WHERE commit_id = '" + change.name() + "'"))
+        .isEqualTo(1);
+    Syncer current = leader.metrics().isLeader() ? leader : standby;
+    assertThat(current.store().activeVersion("prod").orElseThrow().commitId())
+        .isEqualTo(change.name());
   }
+
+  /** Sessions of this database opened by a {@link LeaderLock}. */
+  private static final String LOCK_SESSIONS =
+      "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+          + " AND application_name = '"
+          + LeaderLock.APPLICATION_NAME
+          + " main'";
+
+  /** Lock sessions holding an advisory lock (so not a pooled mirror transaction's). */
+  private static final String LOCK_HOLDER =
+      " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+          + " WHERE l.locktype = 'advisory' AND l.granted AND a.datname = current_database()"
+          + " AND a.application_name = '"
+          + LeaderLock.APPLICATION_NAME
+          + " main'";
 
   /**
    * Makes every mirror transaction wait inside its audit insert while {@code test_hold.held} is

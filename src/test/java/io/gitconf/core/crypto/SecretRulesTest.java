@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SecretRulesTest {
   private static final ConfigPath API_KEY = ConfigPath.parse("trader.apiKey");
+  private static final ConfigPath API_KEYS_ITEM = ConfigPath.parse("trader.apiKeys[]");
+  private static final ConfigPath ENDPOINT_API_KEY = ConfigPath.parse("trader.endpoints[].apiKey");
   private static final String MANIFEST =
       """
       version: 1
@@ -41,8 +43,20 @@ class SecretRulesTest {
         "type": "object",
         "properties": {
           "apiKey": {"type": "string", "x-secret": true},
-          "rpc": {"type": "object", "properties": {"apiKey": {"type": "string", "x-secret": true}}}
-        }
+          "rpc": {"type": "object", "properties": {"apiKey": {"type": "string", "x-secret": true}}},
+          "apiKeys": {"type": "array", "items": {"$ref": "#/$defs/secretString"}},
+          "endpoints": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {"url": {"type": "string"}, "apiKey": {"$ref": "#/$defs/secretString"}}
+            }
+          },
+          "login": {"type": "array", "prefixItems": [{"type": "string"}, {"$ref": "#/$defs/secretString"}]},
+          "backupKeys": {"type": "array", "x-secret": true, "items": {"type": "string"}},
+          "notes": {"type": "array"}
+        },
+        "$defs": {"secretString": {"type": "string", "x-secret": true}}
       }
       """;
   private static final String TOKENS_SCHEMA =
@@ -224,6 +238,143 @@ class SecretRulesTest {
                 + SOL
                 + ".metadataApiKey: the key looks like a secret but the schema does not mark it"
                 + " x-secret; mark it \"x-secret\": true and encrypt the value (secret-name)");
+  }
+
+  @Test
+  void listItemsTheSchemaMarksSecretMustBeEncrypted() throws IOException {
+    write(
+        "base/trader.yaml",
+        String.join(
+            "\n",
+            "apiKeys:",
+            "  - " + PLAINTEXT,
+            "  - " + encrypt("base", API_KEYS_ITEM),
+            "endpoints:",
+            "  - url: https://a.example",
+            "    apiKey: " + PLAINTEXT,
+            "  - url: https://b.example",
+            "    apiKey: " + encrypt("base", ENDPOINT_API_KEY),
+            "login: [desk, " + PLAINTEXT + "]",
+            "backupKeys:",
+            "  - " + encrypt("base", ConfigPath.parse("trader.backupKeys[]")),
+            "  - 42",
+            "notes: [" + PLAINTEXT + ", null]",
+            ""));
+    List<String> expected =
+        List.of(
+            "base/trader.yaml:1: trader.apiKeys: item 0: holds plaintext but is marked x-secret;"
+                + " store it encrypted for scope base (gitconf secrets encrypt) (secret-plaintext)",
+            "base/trader.yaml:4: trader.endpoints: item 0.apiKey: holds plaintext but is marked"
+                + " x-secret; store it encrypted for scope base (gitconf secrets encrypt)"
+                + " (secret-plaintext)",
+            "base/trader.yaml:9: trader.login: item 1: holds plaintext but is marked x-secret;"
+                + " store it encrypted for scope base (gitconf secrets encrypt) (secret-plaintext)",
+            "base/trader.yaml:10: trader.backupKeys: item 1: holds plaintext but is marked"
+                + " x-secret; store it encrypted for scope base (gitconf secrets encrypt)"
+                + " (secret-plaintext)");
+
+    assertThat(check("dev", EncryptionKeys.none())).containsExactlyElementsOf(expected);
+    assertThat(check("dev", master)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void ciphertextInsideListsIsCheckedForFormScopeAndDecryption() throws IOException {
+    SecretCipher other =
+        SecretCipher.of(EncryptionKeys.from(Map.of("GITCONF_MASTER_KEY", OTHER_MASTER)));
+    write("base/trader.yaml", "apiKey: " + encrypt("base", API_KEY) + "\n");
+    write(
+        "environments/prod/trader.yaml",
+        String.join(
+            "\n",
+            "apiKeys:",
+            "  - " + encrypt("prod", API_KEYS_ITEM),
+            "  - " + encrypt("dev", API_KEYS_ITEM),
+            "  - " + encrypt("prod", ConfigPath.parse("trader.apiKeys")),
+            "  - ENC[v2]",
+            "endpoints:",
+            "  - url: https://a.example",
+            "    apiKey: " + encrypt("prod", ENDPOINT_API_KEY),
+            "  - url: https://b.example",
+            "    apiKey: " + other.encrypt("prod", ENDPOINT_API_KEY, Secret.of(PLAINTEXT)),
+            "notes:",
+            "  - " + encrypt("base", ConfigPath.parse("trader.notes[]")),
+            ""));
+    List<String> withoutKeys =
+        List.of(
+            "environments/prod/trader.yaml:1: trader.apiKeys: item 1: encrypted for scope dev,"
+                + " but it is written in a file of scope prod; encrypt it for prod (gitconf"
+                + " secrets encrypt) (secret-scope)",
+            "environments/prod/trader.yaml:1: trader.apiKeys: item 3: malformed encrypted value:"
+                + " expected 4 comma-separated parts inside ENC[...], found 1 (the form is"
+                + " ENC[v1,<scope>,<kid>,<base64>]) (secret-format)",
+            "environments/prod/trader.yaml:11: trader.notes: item 0: encrypted for scope base,"
+                + " but it is written in a file of scope prod; encrypt it for prod (gitconf"
+                + " secrets encrypt) (secret-scope)");
+
+    assertThat(check("prod", EncryptionKeys.none())).containsExactlyElementsOf(withoutKeys);
+    assertThat(check("prod", master))
+        .containsExactly(
+            withoutKeys.get(0),
+            "environments/prod/trader.yaml:1: trader.apiKeys: item 2: cannot decrypt (scope prod,"
+                + " key k1): wrong key, or the value was altered or moved from another path"
+                + " (secret-decrypt)",
+            withoutKeys.get(1),
+            "environments/prod/trader.yaml:6: trader.endpoints: item 1.apiKey: cannot decrypt"
+                + " (scope prod, key k1): wrong key, or the value was altered or moved from"
+                + " another path (secret-decrypt)",
+            withoutKeys.get(2));
+  }
+
+  @Test
+  void keysOfMapsInsideListsThatLookLikeSecretsWarn() throws IOException {
+    write(
+        "base/trader.yaml",
+        String.join(
+            "\n",
+            "endpoints:",
+            "  - url: https://a.example",
+            "    authToken: " + PLAINTEXT,
+            "notes: [" + PLAINTEXT + "]",
+            "db_passwords: [" + PLAINTEXT + "]",
+            ""));
+
+    assertThat(check("dev", EncryptionKeys.none()))
+        .containsExactly(
+            "base/trader.yaml:1: warning: trader.endpoints: item 0.authToken: the key looks like"
+                + " a secret but the schema does not mark it x-secret; mark it \"x-secret\": true"
+                + " and encrypt the value (secret-name)");
+  }
+
+  @Test
+  void unprovenCountsEachEncryptedValueOnceByScopeWhenNoKeyOpensIt() throws IOException {
+    write(
+        "base/trader.yaml",
+        String.join(
+            "\n",
+            "apiKeys:",
+            "  - " + encrypt("base", API_KEYS_ITEM),
+            "  - " + encrypt("base", API_KEYS_ITEM),
+            "rpc:",
+            "  apiKey: " + encrypt("dev", API_KEY),
+            ""));
+    write("environments/dev/trader.yaml", "apiKey: " + encrypt("dev", API_KEY) + "\n");
+    write(
+        "environments/prod/trader.yaml",
+        "apiKey: " + encrypt("prod", API_KEY) + "\nnotes:\n  - ENC[v2]\n");
+    ConfigRepository repository = load();
+    List<ConfigSnapshot> both = List.of(repository.snapshot("dev"), repository.snapshot("prod"));
+    EncryptionKeys prodOnly =
+        EncryptionKeys.from(Map.of("GITCONF_KEY_PROD", master.deriveScopedKey("prod")));
+
+    assertThat(SecretRules.unproven(both, EncryptionKeys.none()))
+        .containsExactly(Map.entry("base", 2), Map.entry("dev", 1), Map.entry("prod", 1));
+    assertThat(SecretRules.unproven(both, prodOnly))
+        .containsExactly(Map.entry("base", 2), Map.entry("dev", 1));
+    assertThat(SecretRules.unproven(List.of(repository.snapshot("prod")), EncryptionKeys.none()))
+        .containsExactly(Map.entry("base", 2), Map.entry("prod", 1));
+    assertThat(SecretRules.unproven(both, master)).isEmpty();
+    assertThat(SecretRules.keyVariables("prod-eu"))
+        .isEqualTo("GITCONF_KEY_PROD_EU or GITCONF_MASTER_KEY");
   }
 
   @Test
