@@ -30,7 +30,37 @@ public final class SecretMask {
    * otherwise.
    */
   public static JsonNode forDisplay(SchemaSet schemas, ConfigPath path, JsonNode value) {
-    return schemas.isSecret(path) || isCiphertext(value) ? MASKED : value;
+    if (schemas.isSecret(path) || isCiphertext(value)) {
+      return MASKED;
+    }
+    return value.isArray() && containsCiphertext(value) ? maskCiphertext(value.deepCopy()) : value;
+  }
+
+  private static boolean containsCiphertext(JsonNode node) {
+    if (isCiphertext(node)) {
+      return true;
+    }
+    for (JsonNode child : node) {
+      if (containsCiphertext(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A list's items are leaves of no path of their own: any ciphertext among them is masked. */
+  private static JsonNode maskCiphertext(JsonNode node) {
+    if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        array.set(i, isCiphertext(array.get(i)) ? MASKED : maskCiphertext(array.get(i)));
+      }
+    } else if (node instanceof ObjectNode object) {
+      object
+          .fields()
+          .forEachRemaining(
+              f -> f.setValue(isCiphertext(f.getValue()) ? MASKED : maskCiphertext(f.getValue())));
+    }
+    return node;
   }
 
   /**
@@ -53,6 +83,8 @@ public final class SecretMask {
       JsonNode value = field.getValue();
       if (value instanceof ObjectNode object) {
         mask(schemas, child, object, keepCiphertext);
+      } else if (value.isArray() && !keepCiphertext && !schemas.isSecret(child)) {
+        field.setValue(forDisplay(schemas, child, value));
       } else if (schemas.isSecret(child) || isCiphertext(value)) {
         if (!(keepCiphertext && isCiphertext(value))) {
           field.setValue(MASKED);
