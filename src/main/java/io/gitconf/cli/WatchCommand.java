@@ -35,12 +35,8 @@ final class WatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
 
-  @Option(
-      names = {"--env", "-e"},
-      required = true,
-      paramLabel = "ENV",
-      description = "Environment, e.g. prod.")
-  String environment;
+  @Mixin EnvironmentOption env;
+  @Mixin OutputOption output;
 
   @ArgGroup(exclusive = true)
   Files files;
@@ -85,12 +81,6 @@ final class WatchCommand implements Callable<Integer> {
       description = "Stop after N events (default: run until stopped).")
   Integer count;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json, one event per line (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
-
   @Override
   public Integer call() throws InterruptedException {
     if (count != null && count < 1) {
@@ -102,7 +92,7 @@ final class WatchCommand implements Callable<Integer> {
           "watch needs one source: --db/--embedded-postgres, --repo DIR or --git URL");
     }
     ConfigManager.Builder builder =
-        ConfigManager.builder().environment(environment).cacheTtl(ttl).cacheFile(cacheFile);
+        ConfigManager.builder().environment(env.environment).cacheTtl(ttl).cacheFile(cacheFile);
     Optional<Database> db = Optional.empty();
     if (!fromFiles) {
       db = Optional.of(database.open());
@@ -117,7 +107,7 @@ final class WatchCommand implements Callable<Integer> {
       ConfigSubscription events = manager.subscribe();
       spec.commandLine()
           .getErr()
-          .println("watching " + environment + ": " + manager.snapshot() + " (Ctrl-C stops)");
+          .println("watching " + env.environment + ": " + manager.snapshot() + " (Ctrl-C stops)");
       spec.commandLine().getErr().flush();
       for (int seen = 0; count == null || seen < count; seen++) {
         print(out, events.recv());
@@ -130,7 +120,7 @@ final class WatchCommand implements Callable<Integer> {
 
   private void print(PrintWriter out, ConfigChangeEvent event) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    if (output == OutputFormat.JSON) {
+    if (output.json()) {
       ObjectNode line = Json.MAPPER.valueToTree(event);
       line.put("event", event.getClass().getSimpleName());
       line.put("at", now.toString());
