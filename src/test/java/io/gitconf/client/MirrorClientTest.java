@@ -180,6 +180,17 @@ class MirrorClientTest {
   }
 
   @Test
+  void setWithoutAWorkingCopySaysWhatIsMissing() {
+    desk.syncOnce();
+    ConfigManager prod = started(prod());
+    assertThatThrownBy(() -> prod.set("risk.parameters.maxOpenPositions", 4, "Ada", "Four"))
+        .isInstanceOf(GitconfException.BadRequest.class)
+        .hasMessage(
+            "set() needs a Git working copy of the config repository:"
+                + " ConfigManager.builder().configRepository(path)");
+  }
+
+  @Test
   void aLostNotificationConnectionIsCoveredByTheTtlPoll() throws Exception {
     desk.syncOnce();
     // The listener waits an hour before it reconnects: only the TTL poll can bring the change.
