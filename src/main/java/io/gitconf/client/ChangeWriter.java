@@ -95,7 +95,11 @@ final class ChangeWriter {
       }
     } catch (GitAPIException e) {
       throw new GitconfException.Unavailable(
-          "cannot bring " + workTree + " up to date with origin: " + e.getMessage(), e);
+          "cannot bring "
+              + workTree
+              + " up to date with origin: "
+              + GitRemotes.redact(e.getMessage()),
+          e);
     }
   }
 

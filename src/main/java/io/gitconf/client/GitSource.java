@@ -101,7 +101,12 @@ final class GitSource implements ConfigSource {
         if (!remote.equals(url)) {
           git.close();
           throw new GitconfException.BadRequest(
-              workDir + " is a clone of " + url + ", not of " + remote + "; give another folder");
+              workDir
+                  + " is a clone of "
+                  + GitRemotes.redact(url)
+                  + ", not of "
+                  + GitRemotes.redact(remote)
+                  + "; give another folder");
         }
         return git;
       }
@@ -114,7 +119,8 @@ final class GitSource implements ConfigSource {
         throw gitconf;
       }
       throw new GitconfException.Unavailable(
-          describe() + ": cannot clone into " + workDir + ": " + e.getMessage(), e);
+          describe() + ": cannot clone into " + workDir + ": " + GitRemotes.redact(e.getMessage()),
+          e);
     }
   }
 
@@ -135,7 +141,7 @@ final class GitSource implements ConfigSource {
 
   @Override
   public String describe() {
-    return "git " + remote + " (" + branch + ")";
+    return "git " + GitRemotes.redact(remote) + " (" + branch + ")";
   }
 
   @Override
