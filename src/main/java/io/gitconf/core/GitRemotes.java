@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.JGitInternalException;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
@@ -106,13 +107,18 @@ public final class GitRemotes {
         throw gitconf;
       }
       throw new GitconfException.Unavailable(
-          "cannot push to "
-              + describe(git)
-              + ": "
-              + e.getMessage()
-              + "; the commit is kept locally",
-          e);
+          "cannot push to " + describe(git) + ": " + redact(reason(e)) + "; " + onFailure, e);
     }
+  }
+
+  /**
+   * What went wrong, for a message: JGit wraps a transport's refusal (e.g. "remote does not support
+   * smart HTTP push") in a JGitInternalException whose own message says nothing.
+   */
+  private static String reason(Exception e) {
+    return e instanceof JGitInternalException && e.getCause() != null
+        ? e.getCause().getMessage()
+        : e.getMessage();
   }
 
   /** {@code command} with the credentials from the environment, if any. */
