@@ -14,6 +14,7 @@ import org.eclipse.jgit.api.MergeCommand;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.transport.CredentialsProvider;
 
 /**
  * Makes {@link ConfigManager#set} changes as commits in a Git working copy of the config repository
@@ -28,14 +29,18 @@ import org.eclipse.jgit.revwalk.RevCommit;
 final class ChangeWriter {
   private final Path workTree;
   private final Optional<String> ownedBranch;
+  private final Optional<CredentialsProvider> credentials;
 
   /**
    * @param ownedBranch for a clone that gitconf owns, the branch it follows; such a clone is reset
    *     to {@code origin/<branch>} before each change
+   * @param credentials for fetching and pushing
    */
-  ChangeWriter(Path workTree, Optional<String> ownedBranch) {
+  ChangeWriter(
+      Path workTree, Optional<String> ownedBranch, Optional<CredentialsProvider> credentials) {
     this.workTree = workTree;
     this.ownedBranch = ownedBranch;
+    this.credentials = credentials;
   }
 
   /** The commit id, or empty when the path already had the value. */
@@ -55,7 +60,7 @@ final class ChangeWriter {
           ConfigChange.set(
               git, workTree, environment, path, value, ConfigChange.author(user), reason, limit);
       if (result.commit().isPresent() && remote) {
-        GitRemotes.push(git);
+        GitRemotes.push(git, "the commit is kept locally", credentials);
       }
       return result.commit().map(RevCommit::name);
     } catch (IOException e) {
@@ -65,7 +70,7 @@ final class ChangeWriter {
   }
 
   private void catchUp(Git git) throws IOException {
-    GitRemotes.fetch(git);
+    GitRemotes.fetch(git, credentials);
     try {
       if (ownedBranch.isPresent()) {
         git.reset()

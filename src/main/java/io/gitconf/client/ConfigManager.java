@@ -2,6 +2,7 @@ package io.gitconf.client;
 
 import io.gitconf.core.ChangeRateLimit;
 import io.gitconf.core.ConfigPath;
+import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
 import io.gitconf.core.Problem;
@@ -110,7 +111,9 @@ public final class ConfigManager implements AutoCloseable {
     this.current = first;
     this.writer =
         builder.configRepository != null
-            ? Optional.of(new ChangeWriter(builder.configRepository, Optional.empty()))
+            ? Optional.of(
+                new ChangeWriter(
+                    builder.configRepository, Optional.empty(), GitRemotes.credentials()))
             : source.writer();
     if (source.needsPolling() || !lastFailure.isEmpty()) {
       long ttl = cache.ttl().toMillis();
@@ -439,7 +442,8 @@ public final class ConfigManager implements AutoCloseable {
                       : Path.of(
                           System.getProperty("java.io.tmpdir"),
                           "gitconf-client-"
-                              + Integer.toHexString((remoteUrl + branch).hashCode())));
+                              + Integer.toHexString(
+                                  (GitRemotes.withoutPassword(remoteUrl) + branch).hashCode())));
       return this;
     }
 

@@ -2,6 +2,7 @@ package io.gitconf.client;
 
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
+import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Problem;
 import io.gitconf.core.RepoTree;
@@ -58,7 +59,7 @@ final class DirectorySource implements ConfigSource {
   @Override
   public Optional<ChangeWriter> writer() {
     return Files.isDirectory(directory.resolve(".git"))
-        ? Optional.of(new ChangeWriter(directory, Optional.empty()))
+        ? Optional.of(new ChangeWriter(directory, Optional.empty(), GitRemotes.credentials()))
         : Optional.empty();
   }
 

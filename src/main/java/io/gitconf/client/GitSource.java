@@ -16,6 +16,7 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.CredentialsProvider;
 
 /**
  * A branch of a Git remote, cloned into a working folder that gitconf owns and fetched whenever the
@@ -28,6 +29,11 @@ import org.eclipse.jgit.revwalk.RevWalk;
  */
 final class GitSource implements ConfigSource {
   private final String remote;
+
+  /** The remote as the clone's configuration keeps it: a password in the URL is never on disk. */
+  private final String storedRemote;
+
+  private final Optional<CredentialsProvider> credentials;
   private final String branch;
   private final Path workDir;
 
@@ -36,9 +42,11 @@ final class GitSource implements ConfigSource {
 
   GitSource(String remote, String branch, Path workDir) {
     this.remote = remote;
+    this.storedRemote = GitRemotes.withoutPassword(remote);
+    this.credentials = GitRemotes.credentialsFor(remote);
     this.branch = branch;
     this.workDir = workDir.toAbsolutePath().normalize();
-    this.writer = new ChangeWriter(this.workDir, Optional.of(branch));
+    this.writer = new ChangeWriter(this.workDir, Optional.of(branch), credentials);
   }
 
   @Override
@@ -50,7 +58,7 @@ final class GitSource implements ConfigSource {
 
   private Loaded load(String environment, Git opened) {
     try (Git git = opened) {
-      GitRemotes.fetch(git);
+      GitRemotes.fetch(git, credentials);
       RevCommit head = head(git);
       ConfigRepository repository =
           ConfigRepository.load(GitTrees.commit(git.getRepository(), head));
@@ -73,7 +81,7 @@ final class GitSource implements ConfigSource {
   public Optional<String> fingerprint(String environment) {
     synchronized (writer) {
       try (Git git = openOrClone()) {
-        GitRemotes.fetch(git);
+        GitRemotes.fetch(git, credentials);
         return Optional.of(head(git).name());
       }
     }
@@ -98,7 +106,7 @@ final class GitSource implements ConfigSource {
       if (Files.isDirectory(workDir.resolve(".git"))) {
         Git git = Git.open(workDir.toFile());
         String url = git.getRepository().getConfig().getString("remote", "origin", "url");
-        if (!remote.equals(url)) {
+        if (!storedRemote.equals(url)) {
           git.close();
           throw new GitconfException.BadRequest(
               workDir
@@ -111,8 +119,11 @@ final class GitSource implements ConfigSource {
         return git;
       }
       var clone =
-          Git.cloneRepository().setURI(remote).setBranch(branch).setDirectory(workDir.toFile());
-      GitRemotes.credentials().ifPresent(clone::setCredentialsProvider);
+          Git.cloneRepository()
+              .setURI(storedRemote)
+              .setBranch(branch)
+              .setDirectory(workDir.toFile());
+      credentials.ifPresent(clone::setCredentialsProvider);
       return clone.call();
     } catch (IOException | GitAPIException | RuntimeException e) {
       if (e instanceof GitconfException gitconf) {

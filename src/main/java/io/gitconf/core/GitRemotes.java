@@ -1,5 +1,6 @@
 package io.gitconf.core;
 
+import java.net.URISyntaxException;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportCommand;
@@ -9,6 +10,7 @@ import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
@@ -58,10 +60,48 @@ public final class GitRemotes {
             .replaceAll("://[^/@:\\s*]+@", "://****@");
   }
 
+  /**
+   * The credentials for {@code url}: a user and password written into it, else those of the
+   * environment.
+   */
+  public static Optional<CredentialsProvider> credentialsFor(String url) {
+    try {
+      URIish uri = new URIish(url);
+      if (uri.getPass() != null) {
+        return Optional.of(
+            new UsernamePasswordCredentialsProvider(
+                uri.getUser() == null ? "git" : uri.getUser(), uri.getPass()));
+      }
+    } catch (URISyntaxException e) {
+      // Not a URL JGit reads: it will say so when it is used.
+    }
+    return credentials();
+  }
+
+  /**
+   * {@code url} as it may be written to disk (a clone's {@code .git/config}): without a password
+   * written into it. The password then travels through {@link #credentialsFor}.
+   */
+  public static String withoutPassword(String url) {
+    try {
+      URIish uri = new URIish(url);
+      return uri.getPass() == null ? url : uri.setPass(null).toString();
+    } catch (URISyntaxException e) {
+      return url;
+    }
+  }
+
   /** Fetches every branch of {@code origin} into {@code refs/remotes/origin/}. */
   public static void fetch(Git git) {
+    fetch(git, credentials());
+  }
+
+  /** As {@link #fetch(Git)}, with the given credentials. */
+  public static void fetch(Git git, Optional<CredentialsProvider> credentials) {
     try {
-      withCredentials(git.fetch().setRemote("origin").setRemoveDeletedRefs(true)).call();
+      var fetch = git.fetch().setRemote("origin").setRemoveDeletedRefs(true);
+      credentials.ifPresent(fetch::setCredentialsProvider);
+      fetch.call();
     } catch (GitAPIException | RuntimeException e) {
       throw new GitconfException.Unavailable(
           "cannot fetch from " + describe(git) + ": " + redact(e.getMessage()), e);
@@ -80,11 +120,16 @@ public final class GitRemotes {
    * @throws GitconfException.Unavailable when the remote cannot be reached or refuses the push
    */
   public static void push(Git git, String onFailure) {
+    push(git, onFailure, credentials());
+  }
+
+  /** As {@link #push(Git, String)}, with the given credentials. */
+  public static void push(Git git, String onFailure, Optional<CredentialsProvider> credentials) {
     try {
       String branch = git.getRepository().getBranch();
       var push =
-          withCredentials(
-              git.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:refs/heads/" + branch)));
+          git.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:refs/heads/" + branch));
+      credentials.ifPresent(push::setCredentialsProvider);
       for (PushResult result : push.call()) {
         for (RemoteRefUpdate update : result.getRemoteUpdates()) {
           if (update.getStatus() != RemoteRefUpdate.Status.OK

@@ -252,6 +252,40 @@ class AuthenticatedRemoteTest {
   }
 
   @Test
+  void aPasswordWrittenIntoTheWatchedUrlNeverReachesTheClientsClone() throws Exception {
+    Path err = dir.resolve("watch-url.err");
+    Process watch =
+        start(
+            Map.of(),
+            dir.resolve("watch-url.out"),
+            err,
+            "watch",
+            "--env",
+            "prod",
+            "--git",
+            server.url(USER + ":" + PASSWORD),
+            "--cache",
+            dir.resolve("prod.cache.json").toString());
+    try {
+      for (int i = 0; i < 600 && !Files.readString(err).contains("watching"); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(Files.readString(err))
+          .startsWith("watching prod: ClientSnapshot[prod, " + second.name());
+    } finally {
+      watch.destroyForcibly().waitFor();
+    }
+    assertThat(Files.readString(err)).doesNotContain(PASSWORD);
+    // The clone's .git/config names the remote with the user only; the password stays in memory.
+    List<Path> leaking = filesContaining(dir.resolve("tmp"), PASSWORD);
+    assertThat(leaking)
+        .as(leaking.isEmpty() ? "" : Files.readString(leaking.get(0)).replace(PASSWORD, "<pw>"))
+        .isEmpty();
+    assertThat(filesContaining(dir.resolve("tmp"), server.url(USER))).isNotEmpty();
+    assertThat(Files.readString(dir.resolve("prod.cache.json"))).doesNotContain(PASSWORD);
+  }
+
+  @Test
   void watchWithoutCredentialsFailsAsUnavailable() throws Exception {
     Run run = gitconf(Map.of(), "watch", "--env", "prod", "--git", server.url(), "--count", "1");
 
