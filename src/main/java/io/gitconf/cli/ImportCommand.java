@@ -2,6 +2,7 @@ package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.ConfigChange;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
@@ -87,7 +88,7 @@ final class ImportCommand implements Callable<Integer> {
         skippedSecrets++;
         continue;
       }
-      String overlay = "environments/" + environment + "/" + path.category() + ".yaml";
+      String overlay = ConfigChange.overlayFile(environment, path.category());
       String text =
           edited.containsKey(overlay)
               ? edited.get(overlay)

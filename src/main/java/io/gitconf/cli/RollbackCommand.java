@@ -2,6 +2,7 @@ package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.ConfigChange;
 import io.gitconf.core.ConfigDiff;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
@@ -223,7 +224,7 @@ final class RollbackCommand implements Callable<Integer> {
         Comparator.comparing((ConfigDiff.Change c) -> c.kind() != ConfigDiff.Kind.REMOVED));
     for (ConfigDiff.Change edit : ordered) {
       ConfigPath path = ConfigPath.parse(edit.path());
-      String file = "environments/" + environment + "/" + path.category() + ".yaml";
+      String file = ConfigChange.overlayFile(environment, path.category());
       String text = edited.containsKey(file) ? edited.get(file) : readIfExists(repo.resolve(file));
       List<String> keys = path.segments().subList(1, path.depth());
       if (edit.kind() == ConfigDiff.Kind.REMOVED) {

@@ -2,6 +2,7 @@ package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.gitconf.core.ConfigChange;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.GitconfException;
@@ -155,10 +156,7 @@ final class SecretsCommand {
       EncryptionKeys keys = Keys.fromEnvironment();
       Secret plaintext = readPlaintext(configPath);
       String encrypted = SecretCipher.of(keys).encrypt(environment, configPath, plaintext);
-      String file =
-          (environment.equals("base") ? "base/" : "environments/" + environment + "/")
-              + configPath.category()
-              + ".yaml";
+      String file = ConfigChange.overlayFile(environment, configPath.category());
       Path target = repo.resolve(file);
       String text = Files.exists(target) ? Files.readString(target) : "";
       List<String> keysInFile = configPath.segments().subList(1, configPath.depth());

@@ -1,7 +1,11 @@
 package io.gitconf.client;
 
+import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.Problem;
 import io.gitconf.core.SchemaSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -53,6 +57,22 @@ interface ConfigSource extends AutoCloseable {
   }
 
   String describe();
+
+  /**
+   * The environment's snapshot of a repository read from files or a commit, once the repository has
+   * no error for that environment.
+   *
+   * @throws GitconfException.ValidationFailed naming {@code origin}, with every error
+   */
+  static ConfigSnapshot validSnapshot(
+      ConfigRepository repository, String environment, String origin) {
+    List<Problem> errors =
+        repository.validate(List.of(environment)).stream().filter(Problem::isError).toList();
+    if (!errors.isEmpty()) {
+      throw new GitconfException.ValidationFailed(origin, errors);
+    }
+    return repository.snapshot(environment);
+  }
 
   @Override
   void close();

@@ -4,14 +4,12 @@ import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
-import io.gitconf.core.Problem;
 import io.gitconf.core.RepoTree;
 import io.methvin.watcher.DirectoryWatcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
@@ -40,12 +38,7 @@ final class DirectorySource implements ConfigSource {
   @Override
   public Loaded load(String environment) {
     ConfigRepository repository = ConfigRepository.load(RepoTree.directory(directory));
-    List<Problem> errors =
-        repository.validate(List.of(environment)).stream().filter(Problem::isError).toList();
-    if (!errors.isEmpty()) {
-      throw new GitconfException.ValidationFailed(describe(), errors);
-    }
-    ConfigSnapshot snapshot = repository.snapshot(environment);
+    ConfigSnapshot snapshot = ConfigSource.validSnapshot(repository, environment, describe());
     return new Loaded(
         snapshot, OptionalLong.empty(), describe(), repository.schemas(), snapshot.checksum());
   }

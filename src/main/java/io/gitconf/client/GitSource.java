@@ -4,11 +4,9 @@ import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitTrees;
 import io.gitconf.core.GitconfException;
-import io.gitconf.core.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.eclipse.jgit.api.Git;
@@ -62,14 +60,9 @@ final class GitSource implements ConfigSource {
       RevCommit head = head(git);
       ConfigRepository repository =
           ConfigRepository.load(GitTrees.commit(git.getRepository(), head));
-      List<Problem> errors =
-          repository.validate(List.of(environment)).stream().filter(Problem::isError).toList();
-      if (!errors.isEmpty()) {
-        throw new GitconfException.ValidationFailed(
-            describe() + " commit " + head.abbreviate(10).name(), errors);
-      }
       return new Loaded(
-          repository.snapshot(environment),
+          ConfigSource.validSnapshot(
+              repository, environment, describe() + " commit " + head.abbreviate(10).name()),
           OptionalLong.empty(),
           head.name(),
           repository.schemas(),

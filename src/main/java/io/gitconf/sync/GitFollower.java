@@ -1,6 +1,7 @@
 package io.gitconf.sync;
 
 import io.gitconf.core.ConfigRepository;
+import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitTrees;
 import io.gitconf.core.GitconfException;
 import java.io.File;
@@ -99,7 +100,7 @@ final class GitFollower implements AutoCloseable {
     } catch (IOException | GitAPIException e) {
       throw new GitconfException.Unavailable(
           "cannot prepare a Git cache for "
-              + SyncSettings.redact(source)
+              + GitRemotes.redact(source)
               + " in "
               + cache
               + ": "
@@ -146,7 +147,7 @@ final class GitFollower implements AutoCloseable {
   }
 
   String describe() {
-    return SyncSettings.redact(source) + " (" + branch + ")";
+    return GitRemotes.redact(source) + " (" + branch + ")";
   }
 
   /** Fetches the branch if the source is remote; returns the commit at its head. */
@@ -163,10 +164,7 @@ final class GitFollower implements AutoCloseable {
         fetch.call();
       } catch (GitAPIException | RuntimeException e) {
         throw new GitconfException.Unavailable(
-            "cannot fetch "
-                + describe()
-                + ": "
-                + SyncSettings.redact(String.valueOf(e.getMessage())),
+            "cannot fetch " + describe() + ": " + GitRemotes.redact(String.valueOf(e.getMessage())),
             e);
       }
     }
@@ -174,7 +172,7 @@ final class GitFollower implements AutoCloseable {
       Ref head = repository.exactRef(ref);
       if (head == null) {
         throw new GitconfException.Unavailable(
-            "no branch '" + branch + "' in " + SyncSettings.redact(source));
+            "no branch '" + branch + "' in " + GitRemotes.redact(source));
       }
       try (RevWalk walk = new RevWalk(repository)) {
         return walk.parseCommit(head.getObjectId());

@@ -29,11 +29,7 @@ public record SyncSettings(
    * but one pasted into the URL must not end up in logs either.
    */
   public String redactedSource() {
-    return redact(source);
-  }
-
-  static String redact(String text) {
-    return io.gitconf.core.GitRemotes.redact(text);
+    return io.gitconf.core.GitRemotes.redact(source);
   }
 
   public SyncSettings withCredentials(Optional<CredentialsProvider> credentials) {

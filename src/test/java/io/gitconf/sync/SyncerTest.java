@@ -226,7 +226,7 @@ class SyncerTest {
 
     assertThat(SyncSettings.of(url, "main", Duration.ofSeconds(1), dir).redactedSource())
         .isEqualTo("http://syncer:****@127.0.0.1:1/trading/config.git");
-    assertThat(SyncSettings.redact("git@example.com:trading/config.git"))
+    assertThat(io.gitconf.core.GitRemotes.redact("git@example.com:trading/config.git"))
         .isEqualTo("git@example.com:trading/config.git");
     Syncer syncer = syncer(url);
     org.assertj.core.api.Assertions.assertThatThrownBy(syncer::syncOnce)
