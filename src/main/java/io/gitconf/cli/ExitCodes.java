@@ -13,5 +13,10 @@ final class ExitCodes {
   /** A dependency is unavailable: Git remote, database, key. */
   static final int UNAVAILABLE = 3;
 
+  /**
+   * The repository or the mirror moved under the change (a diverged clone, a concurrent change).
+   */
+  static final int CONFLICT = 4;
+
   private ExitCodes() {}
 }

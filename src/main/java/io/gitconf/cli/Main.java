@@ -41,13 +41,26 @@ public final class Main {
     if (e instanceof GitconfException gitconf) {
       err.println("gitconf: " + gitconf.getMessage());
       err.flush();
-      if (e instanceof GitconfException.Unavailable) {
-        return ExitCodes.UNAVAILABLE;
-      }
-      return e instanceof GitconfException.BadRequest ? ExitCodes.USAGE : ExitCodes.INVALID;
+      return exitCode(gitconf);
     }
     err.println("gitconf: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage());
     err.flush();
+    return ExitCodes.INVALID;
+  }
+
+  /** The exit code of each kind of failure; one meaning per code. */
+  static int exitCode(GitconfException e) {
+    if (e instanceof GitconfException.Unavailable) {
+      return ExitCodes.UNAVAILABLE;
+    }
+    if (e instanceof GitconfException.Conflict) {
+      return ExitCodes.CONFLICT;
+    }
+    if (e instanceof GitconfException.BadRequest
+        || e instanceof GitconfException.Missing
+        || e instanceof GitconfException.WrongType) {
+      return ExitCodes.USAGE;
+    }
     return ExitCodes.INVALID;
   }
 }

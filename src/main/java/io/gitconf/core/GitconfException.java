@@ -3,18 +3,31 @@ package io.gitconf.core;
 import java.util.List;
 
 /**
- * The one unchecked exception of gitconf. Each failure has a nested subtype named for what went
- * wrong, and every message starts with its origin (file:line, commit or resource) and never
- * contains a secret value.
+ * The one unchecked exception of gitconf. It is abstract: every failure is one of the nested
+ * subtypes, named for what went wrong, so a caller (and the CLI's exit code) can tell them apart:
+ *
+ * <ul>
+ *   <li>{@link Parse}, {@link ValidationFailed}, {@link Integrity}, {@link Decryption}: the input
+ *       or stored data is wrong, or cannot be read with the key given (exit 1);
+ *   <li>{@link BadRequest} (and {@link RateLimited}), {@link Missing}, {@link WrongType}: the
+ *       caller asked for something that cannot be done as asked (exit 2);
+ *   <li>{@link Unavailable}: something gitconf depends on is not there: a Git remote, the database,
+ *       a file, a key variable (exit 3);
+ *   <li>{@link Conflict}: the repository or the mirror moved under the operation, which may succeed
+ *       once that is resolved (exit 4).
+ * </ul>
+ *
+ * <p>Every message starts with its origin (file:line, commit or resource) and never contains a
+ * secret value.
  */
-public class GitconfException extends RuntimeException {
+public abstract class GitconfException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  public GitconfException(String message) {
+  protected GitconfException(String message) {
     super(message);
   }
 
-  public GitconfException(String message, Throwable cause) {
+  protected GitconfException(String message, Throwable cause) {
     super(message, cause);
   }
 
@@ -129,6 +142,40 @@ public class GitconfException extends RuntimeException {
     /** How long until one more change is allowed. */
     public java.time.Duration retryAfter() {
       return retryAfter;
+    }
+  }
+
+  /**
+   * Stored or transmitted data does not match what it claims to be: items that do not reproduce
+   * their version's checksum, a broken audit hash chain, a backup whose trailer does not match, a
+   * cache file or payload that is not the format it should be.
+   */
+  public static final class Integrity extends GitconfException {
+    private static final long serialVersionUID = 1L;
+
+    public Integrity(String message) {
+      super(message);
+    }
+
+    public Integrity(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * The repository or the mirror moved under an operation: a clone that diverged from its remote, a
+   * push refused because the remote moved, another change holding the clone's lock. Retrying after
+   * the other side is resolved may succeed.
+   */
+  public static final class Conflict extends GitconfException {
+    private static final long serialVersionUID = 1L;
+
+    public Conflict(String message) {
+      super(message);
+    }
+
+    public Conflict(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

@@ -101,7 +101,7 @@ public final class Json {
     try {
       return MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new GitconfException(origin + ": not valid JSON: " + e.getOriginalMessage());
+      throw new GitconfException.Integrity(origin + ": not valid JSON: " + e.getOriginalMessage());
     }
   }
 }

@@ -41,7 +41,7 @@ public final class OverlayEditor {
     String result = edit(file, text, keys, StrictYamlReader.DELETE_TAG);
     ParsedFile reread = READER.readMapping(file, result.getBytes(StandardCharsets.UTF_8));
     if (!reread.deletes().containsKey(String.join(".", keys))) {
-      throw new GitconfException(
+      throw new GitconfException.BadRequest(
           file + ": could not mark '" + String.join(".", keys) + "' !delete; edit it by hand");
     }
     return result;
@@ -132,7 +132,7 @@ public final class OverlayEditor {
     int indent = indentOf(line);
     int colon = line.indexOf(':', indent + key.length());
     if (colon < 0 || !line.substring(indent).startsWith(key)) {
-      throw new GitconfException(
+      throw new GitconfException.BadRequest(
           file + ":" + (index + 1) + ": cannot edit this line safely; edit it by hand");
     }
     String comment = trailingComment(line.substring(colon + 1));
@@ -170,7 +170,7 @@ public final class OverlayEditor {
       int anchorIndent = indentOf(anchor);
       String afterColon = anchor.substring(anchor.indexOf(':') + 1);
       if (!afterColon.replaceFirst("(^|\\s+)#.*$", "").isBlank()) {
-        throw new GitconfException(
+        throw new GitconfException.BadRequest(
             file
                 + ":"
                 + anchorLine
@@ -245,7 +245,7 @@ public final class OverlayEditor {
             && !(node.isNumber()
                 && value.isNumber()
                 && node.decimalValue().compareTo(value.decimalValue()) == 0)) {
-      throw new GitconfException(
+      throw new GitconfException.BadRequest(
           file
               + ": editing '"
               + String.join(".", keys)

@@ -118,7 +118,7 @@ public final class MirrorBackup {
           JsonNode entry = Json.parse(file.toString(), line);
           String table = entry.path("table").asText();
           if (!TABLES.containsKey(table)) {
-            throw new GitconfException(file + ": unknown table '" + table + "'");
+            throw new GitconfException.Integrity(file + ": unknown table '" + table + "'");
           }
           if (!table.equals(current)) {
             if (current != null) {

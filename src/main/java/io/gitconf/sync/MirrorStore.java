@@ -217,7 +217,7 @@ public final class MirrorStore {
     }
     ConfigSnapshot snapshot = ConfigSnapshot.fromLeaves(environment, leaves);
     if (!snapshot.checksum().equals(row.checksum().orElse(""))) {
-      throw new GitconfException(
+      throw new GitconfException.Integrity(
           "mirror integrity: the items of version "
               + version
               + " of '"
@@ -399,7 +399,8 @@ public final class MirrorStore {
     try {
       return Json.MAPPER.readValue(json, new TypeReference<List<String>>() {});
     } catch (JsonProcessingException e) {
-      throw new GitconfException("mirror: errors column is not a JSON list of strings: " + json);
+      throw new GitconfException.Integrity(
+          "mirror: errors column is not a JSON list of strings: " + json);
     }
   }
 }
