@@ -101,7 +101,7 @@ class WatchCommandTest {
       assertThat(lines).hasSize(2);
       assertThat(lines.get(0))
           .matches(
-              "\\{\"after\":\"400\",\"at\":\"[^\"]+\",\"before\":\"500\",\"event\":\"ValueChanged\","
+              "\\{\"after\":400,\"at\":\"[^\"]+\",\"before\":500,\"event\":\"ValueChanged\","
                   + "\"path\":\"app.limits.max\",\"version\":\"version 2, "
                   + commit.name()
                   + "\"}");
