@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -60,7 +62,7 @@ final class DirectorySource implements ConfigSource {
 
   @Override
   public Loaded load(String environment) {
-    ConfigRepository repository = ConfigRepository.load(files.apply(directory));
+    ConfigRepository repository = ConfigRepository.load(new Listed(files.apply(directory)));
     ConfigSnapshot snapshot = ConfigSource.validSnapshot(repository, environment, describe());
     return new Loaded(
         snapshot, OptionalLong.empty(), describe(), repository.schemas(), snapshot.checksum());
@@ -131,6 +133,42 @@ final class DirectorySource implements ConfigSource {
   @Override
   public String describe() {
     return "directory " + directory;
+  }
+
+  /**
+   * The folder's files as listed when the load began. A listed file that is gone when it is read
+   * (an editor's save replaces files) fails the load, where a plain read would load the environment
+   * without it, as if the file had never been there.
+   */
+  private final class Listed implements RepoTree {
+    private final RepoTree tree;
+    private Set<String> listed = Set.of();
+
+    Listed(RepoTree tree) {
+      this.tree = tree;
+    }
+
+    @Override
+    public String describe() {
+      return tree.describe();
+    }
+
+    @Override
+    public List<String> files() {
+      List<String> files = tree.files();
+      listed = Set.copyOf(files);
+      return files;
+    }
+
+    @Override
+    public Optional<byte[]> read(String path, int maxBytes) {
+      Optional<byte[]> bytes = tree.read(path, maxBytes);
+      if (bytes.isEmpty() && listed.contains(path)) {
+        throw new GitconfException.Unavailable(
+            DirectorySource.this.describe() + ": " + path + " vanished while it was read");
+      }
+      return bytes;
+    }
   }
 
   @Override

@@ -94,10 +94,10 @@ final class Reloader {
                 + e.getMessage(),
             e);
       }
+      String why = firstLine(e);
       LOG.warn(
-          "{}: {}; serving the last-known-good snapshot ({}) until it can be reloaded",
-          source.describe(),
-          firstLine(e),
+          "{}; serving the last-known-good snapshot ({}) until it can be reloaded",
+          why.startsWith(source.describe()) ? why : source.describe() + ": " + why,
           cached.get().snapshot());
       return new Reloader(
           source,
