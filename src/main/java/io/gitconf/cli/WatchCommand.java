@@ -103,14 +103,14 @@ final class WatchCommand implements Callable<Integer> {
       builder.git(files.git, branch);
     }
     try (ConfigManager manager = builder.build()) {
-      PrintWriter out = spec.commandLine().getOut();
-      ConfigSubscription events = manager.subscribe();
-      spec.commandLine()
-          .getErr()
-          .println("watching " + env.environment + ": " + manager.snapshot() + " (Ctrl-C stops)");
-      spec.commandLine().getErr().flush();
-      for (int seen = 0; count == null || seen < count; seen++) {
-        print(out, events.recv());
+      // Ctrl-C ends the JVM without leaving this block: close the client anyway, so that its
+      // temporary clone (watch --git) is removed.
+      Thread onExit = new Thread(manager::close, "watch-shutdown");
+      Runtime.getRuntime().addShutdownHook(onExit);
+      try {
+        watch(manager);
+      } finally {
+        removeShutdownHook(onExit);
       }
     } finally {
       db.ifPresent(Database::close);
@@ -118,11 +118,37 @@ final class WatchCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  private void watch(ConfigManager manager) throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    ConfigSubscription events = manager.subscribe();
+    spec.commandLine()
+        .getErr()
+        .println("watching " + env.environment + ": " + manager.snapshot() + " (Ctrl-C stops)");
+    spec.commandLine().getErr().flush();
+    try {
+      for (int seen = 0; count == null || seen < count; seen++) {
+        print(out, events.recv());
+      }
+    } catch (IllegalStateException e) {
+      if (!manager.isClosed()) {
+        throw e;
+      }
+      // Closed by Ctrl-C: nothing more to print.
+    }
+  }
+
+  private static void removeShutdownHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down: the hook runs.
+    }
+  }
+
   private void print(PrintWriter out, ConfigChangeEvent event) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     if (output.json()) {
-      ObjectNode line = Json.MAPPER.valueToTree(event);
-      line.put("event", event.getClass().getSimpleName());
+      ObjectNode line = json(event);
       line.put("at", now.toString());
       out.println(Json.canonical(line));
     } else {
@@ -131,14 +157,41 @@ final class WatchCommand implements Callable<Integer> {
     out.flush();
   }
 
+  /**
+   * One event as a JSON object, values with their JSON types ({@code "after":4}, not {@code "4"});
+   * a side of a change where the path was not set is left out.
+   */
+  static ObjectNode json(ConfigChangeEvent event) {
+    ObjectNode line = Json.MAPPER.createObjectNode();
+    line.put("event", event.getClass().getSimpleName());
+    if (event instanceof ConfigChangeEvent.ValueChanged v) {
+      line.put("path", v.path());
+      v.before().ifPresent(value -> line.set("before", Json.MAPPER.valueToTree(value)));
+      v.after().ifPresent(value -> line.set("after", Json.MAPPER.valueToTree(value)));
+      line.put("version", v.version());
+    } else if (event instanceof ConfigChangeEvent.VersionActivated v) {
+      line.put("environment", v.environment());
+      line.put("version", v.version());
+      line.put("checksum", v.checksum());
+    } else if (event instanceof ConfigChangeEvent.RestartRequired r) {
+      r.paths().forEach(line.putArray("paths")::add);
+      line.put("version", r.version());
+    } else if (event instanceof ConfigChangeEvent.ReloadFailed f) {
+      f.reasons().forEach(line.putArray("reasons")::add);
+    } else {
+      line.put("count", ((ConfigChangeEvent.EventsLost) event).count());
+    }
+    return line;
+  }
+
   static String describe(ConfigChangeEvent event) {
     if (event instanceof ConfigChangeEvent.ValueChanged v) {
       return "changed   "
           + v.path()
           + ": "
-          + v.before()
+          + v.beforeText()
           + " -> "
-          + v.after()
+          + v.afterText()
           + "  ("
           + v.version()
           + ")";

@@ -1,86 +1,79 @@
 package io.gitconf.client;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Problem;
+import io.gitconf.core.SnapshotCheck;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One immutable version of an environment's configuration as a client serves it: the values by path
- * (as plain Java values, so a getter is a hash lookup) and the typed records, all built once when
- * the snapshot is made. A reader holding a snapshot never sees a mix of two versions.
+ * (plain Java values, frozen at every depth, so a getter is a hash lookup) and the six trading
+ * records, all built when the snapshot is made. A reader holding a snapshot never sees a mix of two
+ * versions.
  *
- * <p>Immutable and thread-safe.
+ * <p>{@link #version()}, {@link #commit()} and {@link #checksum()} identify the version as its
+ * source has it. The values served are that version's, except at the paths of {@link #heldBack()}:
+ * paths marked {@code x-reload: restart} whose change waits for a restart and which keep their
+ * start-up values meanwhile.
+ *
+ * <p>Immutable and thread-safe. Objects bound with {@link #get(String, Class)} are bound once and
+ * shared by every caller, so bind to records or other immutable types.
  */
 public final class ClientSnapshot {
-  private static final JsonMapper BINDER =
-      JsonMapper.builder()
-          .addModule(new Jdk8Module())
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .build();
+  /**
+   * The types {@link #get(String, Class)} reads as a value at a path rather than binds: {@code
+   * Object} stands for any of them.
+   */
+  private static final Set<Class<?>> VALUE_TYPES =
+      Set.of(
+          String.class,
+          Long.class,
+          Double.class,
+          Boolean.class,
+          BigInteger.class,
+          List.class,
+          Map.class,
+          Object.class);
 
   private final ConfigSnapshot source;
   private final OptionalLong version;
   private final String commit;
+  private final String checksum;
+  private final List<String> heldBack;
   private final Map<String, Object> values;
-  private final Optional<TraderConfig> trader;
-  private final Optional<RiskParameters> risk;
-  private final Optional<MevProtection> mev;
-  private final Map<String, TokenConfig> tokensByMint;
-  private final Map<String, TokenConfig> tokensBySymbol;
-  private final Optional<MonitoringConfig> monitoring;
-  private final Optional<CircuitBreakerConfig> circuitBreaker;
+  private final TypedRecords records;
+  private final Map<Bound, Object> bound = new ConcurrentHashMap<>();
 
-  private ClientSnapshot(ConfigSnapshot source, OptionalLong version, String commit) {
+  private record Bound(String path, Class<?> type) {}
+
+  private ClientSnapshot(
+      ConfigSnapshot source,
+      OptionalLong version,
+      String commit,
+      String checksum,
+      List<String> heldBack) {
     this.source = source;
     this.version = version;
     this.commit = commit;
+    this.checksum = checksum;
+    this.heldBack = List.copyOf(heldBack);
     Map<String, Object> plain = new HashMap<>();
-    source.leaves().forEach((path, value) -> plain.put(path, plain(value)));
+    source.leaves().forEach((path, value) -> plain.put(path, leaf(value)));
     this.values = Collections.unmodifiableMap(plain);
     List<Problem> problems = new ArrayList<>();
-    this.trader = bind(source, "trader", TraderConfig.class, problems);
-    this.risk = bind(source, "risk", RiskParameters.class, problems);
-    this.mev = bind(source, "mev", MevProtection.class, problems);
-    this.monitoring = bind(source, "monitoring", MonitoringConfig.class, problems);
-    this.circuitBreaker = bind(source, "circuit-breaker", CircuitBreakerConfig.class, problems);
-    Map<String, TokenConfig> byMint = new LinkedHashMap<>();
-    Map<String, TokenConfig> bySymbol = new LinkedHashMap<>();
-    source
-        .category("tokens")
-        .ifPresent(
-            tokens ->
-                tokens
-                    .fields()
-                    .forEachRemaining(
-                        entry -> {
-                          ObjectNode token =
-                              ((ObjectNode) entry.getValue())
-                                  .deepCopy()
-                                  .put("mint", entry.getKey());
-                          try {
-                            TokenConfig config = BINDER.treeToValue(token, TokenConfig.class);
-                            byMint.put(config.mint(), config);
-                            bySymbol.put(config.symbol(), config);
-                          } catch (Exception e) {
-                            problems.add(bindingProblem("tokens." + entry.getKey(), e));
-                          }
-                        }));
-    this.tokensByMint = Collections.unmodifiableMap(byMint);
-    this.tokensBySymbol = Collections.unmodifiableMap(bySymbol);
+    this.records = TypedRecords.bind(source, problems);
     if (!problems.isEmpty()) {
       throw new GitconfException.ValidationFailed(
           "environment " + source.environment() + " (" + describe(version, commit) + ")", problems);
@@ -88,11 +81,38 @@ public final class ClientSnapshot {
   }
 
   /**
-   * A client snapshot of a resolved environment; a {@link GitconfException.ValidationFailed} if a
-   * category does not bind to its typed record (a reload failure, never a half-built snapshot).
+   * A client snapshot of a resolved environment, served as it is; a {@link
+   * GitconfException.ValidationFailed} if a category does not bind to its typed record (a reload
+   * failure, never a half-built snapshot).
    */
-  public static ClientSnapshot of(ConfigSnapshot source, OptionalLong version, String commit) {
-    return new ClientSnapshot(source, version, commit);
+  static ClientSnapshot of(ConfigSnapshot source, OptionalLong version, String commit) {
+    return new ClientSnapshot(source, version, commit, source.checksum(), List.of());
+  }
+
+  /**
+   * A client snapshot whose {@code served} values differ from the version the source has (checksum
+   * {@code checksum}) at the {@code heldBack} paths.
+   */
+  static ClientSnapshot of(
+      ConfigSnapshot served,
+      OptionalLong version,
+      String commit,
+      String checksum,
+      List<String> heldBack) {
+    return new ClientSnapshot(served, version, commit, checksum, heldBack);
+  }
+
+  /**
+   * The check the syncer runs before it activates a version: every trading record binds as a client
+   * binds it. Its problems name the file and line (when known), the path and the reason, with the
+   * rule {@code binding}; e.g. an {@code int} setting holding {@code 99999999999999999999999}.
+   */
+  public static SnapshotCheck bindingCheck() {
+    return snapshot -> {
+      List<Problem> problems = new ArrayList<>();
+      TypedRecords.bind(snapshot, problems);
+      return List.copyOf(problems);
+    };
   }
 
   public String environment() {
@@ -109,12 +129,21 @@ public final class ClientSnapshot {
     return commit;
   }
 
+  /** The checksum of the version as its source has it (the mirror's, or the resolved files'). */
   public String checksum() {
-    return source.checksum();
+    return checksum;
   }
 
-  /** The resolved snapshot this client snapshot was built from. */
-  public ConfigSnapshot source() {
+  /**
+   * Paths marked {@code x-reload: restart} whose value in this version differs from the start-up
+   * value, which is served instead until a restart; empty when every value is the version's.
+   */
+  public List<String> heldBack() {
+    return heldBack;
+  }
+
+  /** The resolved snapshot of the values served. */
+  ConfigSnapshot source() {
     return source;
   }
 
@@ -123,16 +152,31 @@ public final class ClientSnapshot {
     return values;
   }
 
+  TypedRecords records() {
+    return records;
+  }
+
   /**
-   * The value at {@code path} as {@code type}: String, Long, Double, Boolean, List or Map ({@code
-   * Object} for any).
+   * The configuration at {@code path} as a {@code type}.
    *
-   * @throws GitconfException.Missing when the path is not set
-   * @throws GitconfException.WrongType when it holds another type
+   * <ul>
+   *   <li>{@code String}, {@code Long}, {@code BigInteger}, {@code Double}, {@code Boolean}, {@code
+   *       List} or {@code Map}: the value set at that path, as it is ({@code Object} for any of
+   *       them). Lists and maps cannot be modified, at any depth.
+   *   <li>any other type (a record or a bean): the subtree at {@code path} (a category such as
+   *       {@code liquidity}, or a map inside one) bound with Jackson, once per snapshot and type.
+   * </ul>
+   *
+   * @throws GitconfException.Missing when nothing is set at the path
+   * @throws GitconfException.WrongType when the value is of another type, or the subtree does not
+   *     bind; the message names the exact path that does not fit
    */
   public <T> T get(String path, Class<T> type) {
+    if (!VALUE_TYPES.contains(type)) {
+      return type.cast(bound.computeIfAbsent(new Bound(path, type), this::bind));
+    }
     Object value = values.get(path);
-    if (type.isInstance(value)) {
+    if (value != NULL && type.isInstance(value)) {
       return type.cast(value);
     }
     throw value == null ? missing(path) : wrongType(path, value, type.getSimpleName());
@@ -162,90 +206,42 @@ public final class ClientSnapshot {
     return get(path, Boolean.class);
   }
 
+  private Object bind(Bound key) {
+    Optional<JsonNode> node = source.get(ConfigPath.parse(key.path()));
+    if (node.isEmpty()) {
+      throw missing(key.path());
+    }
+    try {
+      return Binder.bind(node.get(), key.path(), key.type());
+    } catch (Binder.Failure failure) {
+      throw new GitconfException.WrongType(
+          failure.path()
+              + ": does not bind to "
+              + key.type().getSimpleName()
+              + ": "
+              + failure.reason());
+    }
+  }
+
   private GitconfException missing(String path) {
     return new GitconfException.Missing(
         path + ": not set in " + environment() + " (" + describe(version, commit) + ")");
   }
 
   private static GitconfException wrongType(String path, Object value, String wanted) {
-    String actual = value instanceof JsonNullMarker ? "null" : value.getClass().getSimpleName();
+    String actual = value == NULL ? "null" : value.getClass().getSimpleName();
     return new GitconfException.WrongType(path + ": is " + actual + ", not " + wanted);
   }
 
-  Optional<TraderConfig> trader() {
-    return trader;
-  }
+  /**
+   * Stands for a YAML null set at a path, so that "no such path" and "null" stay apart; never
+   * handed out.
+   */
+  private static final Object NULL = new Object();
 
-  Optional<RiskParameters> risk() {
-    return risk;
-  }
-
-  Optional<MevProtection> mev() {
-    return mev;
-  }
-
-  Map<String, TokenConfig> tokensByMint() {
-    return tokensByMint;
-  }
-
-  Map<String, TokenConfig> tokensBySymbol() {
-    return tokensBySymbol;
-  }
-
-  Optional<MonitoringConfig> monitoring() {
-    return monitoring;
-  }
-
-  Optional<CircuitBreakerConfig> circuitBreaker() {
-    return circuitBreaker;
-  }
-
-  private static <T> Optional<T> bind(
-      ConfigSnapshot source, String category, Class<T> type, List<Problem> problems) {
-    Optional<ObjectNode> tree = source.category(category);
-    if (tree.isEmpty() || tree.get().isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(BINDER.treeToValue(tree.get(), type));
-    } catch (Exception e) {
-      problems.add(bindingProblem(category, e));
-      return Optional.empty();
-    }
-  }
-
-  private static Problem bindingProblem(String path, Exception e) {
-    String reason =
-        e.getMessage() == null
-            ? e.getClass().getSimpleName()
-            : e.getMessage().lines().findFirst().orElse("");
-    return Problem.error(null, path, "does not bind to its typed record: " + reason, "binding");
-  }
-
-  private static Object plain(JsonNode value) {
-    if (value.isTextual()) {
-      return value.asText();
-    }
-    if (value.isIntegralNumber()) {
-      return value.canConvertToLong() ? value.asLong() : value.bigIntegerValue();
-    }
-    if (value.isNumber()) {
-      return value.asDouble();
-    }
-    if (value.isBoolean()) {
-      return value.asBoolean();
-    }
-    if (value.isNull()) {
-      return JsonNullMarker.NULL;
-    }
-    return value.isArray()
-        ? Collections.unmodifiableList(BINDER.convertValue(value, List.class))
-        : Collections.unmodifiableMap(BINDER.convertValue(value, Map.class));
-  }
-
-  /** Stands for a YAML null, so that "no such path" and "null" stay apart. */
-  enum JsonNullMarker {
-    NULL
+  private static Object leaf(JsonNode value) {
+    Object plain = PlainValues.of(value);
+    return plain == null ? NULL : plain;
   }
 
   static String describe(OptionalLong version, String commit) {
@@ -260,6 +256,8 @@ public final class ClientSnapshot {
         + describe(version, commit)
         + ", "
         + values.size()
-        + " values]";
+        + " values"
+        + (heldBack.isEmpty() ? "" : ", held back until a restart: " + heldBack)
+        + "]";
   }
 }

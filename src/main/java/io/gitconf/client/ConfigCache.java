@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Immutable settings; reading and writing the file is thread-safe.
  */
-public final class ConfigCache {
-  public static final Duration DEFAULT_TTL = Duration.ofSeconds(5);
+final class ConfigCache {
+  static final Duration DEFAULT_TTL = Duration.ofSeconds(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfigCache.class);
 
@@ -49,12 +49,12 @@ public final class ConfigCache {
     this.file = file;
   }
 
-  public Duration ttl() {
+  Duration ttl() {
     return ttl;
   }
 
   /** The last-known-good file, if one is configured. */
-  public Optional<Path> file() {
+  Optional<Path> file() {
     return file;
   }
 
@@ -76,14 +76,19 @@ public final class ConfigCache {
     ObjectNode values = root.putObject("values");
     snapshot.leaves().forEach(values::set);
     Path target = file.get();
+    Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
     try {
       Files.createDirectories(target.toAbsolutePath().getParent());
-      Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
       Files.writeString(temporary, Json.canonical(root), StandardCharsets.UTF_8);
       Files.move(
           temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       LOG.warn("cannot write the last-known-good cache {}: {}", target, e.toString());
+      try {
+        Files.deleteIfExists(temporary);
+      } catch (IOException again) {
+        // Left for the next write to replace.
+      }
     }
   }
 
@@ -120,7 +125,7 @@ public final class ConfigCache {
           new Cached(
               ClientSnapshot.of(snapshot, version, root.path("commit").asText()),
               root.path("fingerprint").asText()));
-    } catch (IOException | GitconfException e) {
+    } catch (IOException | RuntimeException e) {
       LOG.warn("cannot read the last-known-good cache {}: {}", file.get(), e.getMessage());
       return Optional.empty();
     }

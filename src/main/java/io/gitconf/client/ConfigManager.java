@@ -5,24 +5,22 @@ import io.gitconf.core.ConfigPath;
 import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
-import io.gitconf.core.Problem;
 import io.gitconf.core.crypto.EncryptedValue;
 import io.gitconf.core.crypto.EncryptionKeys;
 import io.gitconf.core.crypto.Secret;
 import io.gitconf.core.crypto.SecretCipher;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -35,92 +33,79 @@ import org.slf4j.LoggerFactory;
  * {@code x-reload: restart} keep their start-up values, and subscribers are told what changed.
  *
  * <pre>{@code
- * ConfigManager config = ConfigManager.builder().postgres(dataSource).environment("prod").build();
- * double max = config.getDouble("risk.parameters.maxPositionSizeUsd");
+ * try (ConfigManager config =
+ *     ConfigManager.builder().postgres(dataSource).environment("prod").build()) {
+ *   double max = config.getDouble("risk.parameters.maxPositionSizeUsd");
+ * }
  * }</pre>
+ *
+ * <p>A manager is running once {@link Builder#build()} returns, and stays so until {@link
+ * #close()}. Closing stops reloading, waits (boundedly) for a reload in progress, closes the
+ * source, ends every thread the manager started and removes its temporary folders. After that,
+ * getters and {@link #snapshot()} keep serving the last snapshot (a component shutting down may
+ * still read its settings), but {@link #reload()}, {@link #set} and {@code subscribe} throw {@link
+ * IllegalStateException}.
  *
  * <p>Thread-safe. Reloads are serialized; readers never wait for them.
  */
 public final class ConfigManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigManager.class);
 
+  /** Where a manager is in its life; only forward. */
+  private enum State {
+    STARTING,
+    RUNNING,
+    CLOSING,
+    CLOSED
+  }
+
+  private final ClientResources resources;
   private final ConfigSource source;
   private final String environment;
   private final EncryptionKeys keys;
-  private final ConfigCache cache;
   private final ChangeRateLimit rateLimit;
   private final Optional<ChangeWriter> writer;
-  private final int subscriberCapacity;
-  private final ConfigChangeNotifier notifier = new ConfigChangeNotifier();
-  private final ExecutorService callbacks =
-      Executors.newSingleThreadExecutor(Threads.daemon("gitconf-config-listeners"));
-  private final ScheduledExecutorService poller =
-      Executors.newSingleThreadScheduledExecutor(Threads.daemon("gitconf-config-ttl"));
-  private final ClientSnapshot startup;
-  private volatile ClientSnapshot current;
+  private final ConfigChangeNotifier notifier;
+  private final ExecutorService listeners;
+  private final Reloader reloader;
+  private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
 
-  /** What the source last gave, so an unchanged source is not applied (or reported) twice. */
-  private String lastFingerprint = "";
-
-  /** The reasons of the last failed reload, so a source that stays down is reported once. */
-  private List<String> lastFailure = List.of();
-
-  /**
-   * The TTL poll: always for a source that can miss telling of a change, and for any source until a
-   * client that started from its last-known-good cache has reached it.
-   */
-  private volatile ScheduledFuture<?> polling;
-
-  ConfigManager(Builder builder, ConfigSource source) {
-    this.source = source;
+  /** Starts everything; whatever it started is in {@code resources}, released if it throws. */
+  private ConfigManager(Builder builder, ClientResources resources) {
+    this.resources = resources;
     this.environment = builder.environment;
     this.keys = builder.keys;
-    this.cache = new ConfigCache(builder.cacheTtl, Optional.ofNullable(builder.cacheFile));
     this.rateLimit = builder.rateLimit;
-    this.subscriberCapacity = builder.subscriberCapacity;
-    ClientSnapshot first;
-    try {
-      ConfigSource.Loaded loaded = source.load(environment);
-      first = ClientSnapshot.of(loaded.snapshot(), loaded.version(), loaded.commit());
-      cache.write(loaded);
-      lastFingerprint = loaded.fingerprint();
-    } catch (GitconfException e) {
-      Optional<ConfigCache.Cached> cached = cache.read(environment);
-      if (cached.isEmpty()) {
-        source.close();
-        throw new GitconfException.Unavailable(
-            source.describe()
-                + ": cannot load environment "
-                + environment
-                + " and there is no last-known-good cache"
-                + cache.file().map(f -> " at " + f).orElse(" (none configured)")
-                + ": "
-                + e.getMessage(),
-            e);
-      }
-      LOG.warn(
-          "{}: {}; serving the last-known-good snapshot ({}) until it can be reloaded",
-          source.describe(),
-          firstLine(e),
-          cached.get().snapshot());
-      first = cached.get().snapshot();
-      lastFingerprint = cached.get().fingerprint();
-      lastFailure = List.of(firstLine(e));
-    }
-    this.startup = first;
-    this.current = first;
+    ConfigCache cache = new ConfigCache(builder.cacheTtl, Optional.ofNullable(builder.cacheFile));
+    this.notifier = new ConfigChangeNotifier(builder.subscriberCapacity);
+    resources.notifier(notifier);
+    // Default listeners: one pool thread per listener while it runs, so a blocked one holds only
+    // its own thread.
+    this.listeners =
+        resources.executor(
+            new ThreadPoolExecutor(
+                0,
+                Integer.MAX_VALUE,
+                60,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                resources.threads().factory("gitconf-listener", true)));
+    this.source = builder.sourceFactory.create(builder, resources);
+    resources.source(source);
+    this.reloader = Reloader.start(source, environment, cache, notifier);
+    resources.reloader(reloader);
     this.writer =
         builder.configRepository != null
             ? Optional.of(
                 new ChangeWriter(
                     builder.configRepository, Optional.empty(), GitRemotes.credentials()))
             : source.writer();
-    if (source.needsPolling() || !lastFailure.isEmpty()) {
-      long ttl = cache.ttl().toMillis();
-      polling =
-          poller.scheduleWithFixedDelay(this::refreshQuietly, ttl, ttl, TimeUnit.MILLISECONDS);
-    }
-    source.watch(this::refreshQuietly);
+    reloader.startPolling(
+        resources.executor(
+            Executors.newSingleThreadScheduledExecutor(
+                resources.threads().factory("gitconf-config-ttl", false))));
+    source.watch(reloader::refresh);
+    state.set(State.RUNNING);
   }
 
   public static Builder builder() {
@@ -129,33 +114,28 @@ public final class ConfigManager implements AutoCloseable {
 
   /** The snapshot being served. Hold on to it to read several values of one version. */
   public ClientSnapshot snapshot() {
-    return current;
+    return reloader.current();
   }
 
   public String environment() {
     return environment;
   }
 
-  /** The TTL and last-known-good file this manager uses. */
-  public ConfigCache cache() {
-    return cache;
-  }
-
   public String getString(String path) {
-    return current.get(path, String.class);
+    return reloader.current().get(path, String.class);
   }
 
   public long getLong(String path) {
-    return current.get(path, Long.class);
+    return reloader.current().get(path, Long.class);
   }
 
   /** A number as a double (integers included). */
   public double getDouble(String path) {
-    return current.getDouble(path);
+    return reloader.current().getDouble(path);
   }
 
   public boolean getBoolean(String path) {
-    return current.get(path, Boolean.class);
+    return reloader.current().get(path, Boolean.class);
   }
 
   /**
@@ -174,9 +154,13 @@ public final class ConfigManager implements AutoCloseable {
         path + ": the key names no unit (…Ms or …Seconds), so it is not a duration");
   }
 
-  /** A value of the given type: String, Long, Double, Boolean, List or Map. */
+  /**
+   * The value at {@code path} (String, Long, Double, Boolean, List or Map), or a category or map
+   * bound to a type of your own: {@code get("liquidity", LiquidityConfig.class)}. See {@link
+   * ClientSnapshot#get(String, Class)}.
+   */
   public <T> T get(String path, Class<T> type) {
-    return current.get(path, type);
+    return reloader.current().get(path, type);
   }
 
   /**
@@ -184,7 +168,7 @@ public final class ConfigManager implements AutoCloseable {
    * without them, for this path only.
    */
   public Secret getSecret(String path) {
-    Object value = current.get(path, Object.class);
+    Object value = reloader.current().get(path, Object.class);
     if (!(value instanceof String text) || !EncryptedValue.isEncrypted(text)) {
       throw new GitconfException.WrongType(path + ": not an encrypted value");
     }
@@ -193,36 +177,36 @@ public final class ConfigManager implements AutoCloseable {
   }
 
   public TraderConfig getTraderConfig() {
-    return present(current.trader(), "trader");
+    return present(reloader.current().records().trader(), "trader");
   }
 
   public RiskParameters getRiskParameters() {
-    return present(current.risk(), "risk");
+    return present(reloader.current().records().risk(), "risk");
   }
 
   public MevProtection getMevProtection() {
-    return present(current.mev(), "mev");
+    return present(reloader.current().records().mev(), "mev");
   }
 
   public MonitoringConfig getMonitoringConfig() {
-    return present(current.monitoring(), "monitoring");
+    return present(reloader.current().records().monitoring(), "monitoring");
   }
 
   public CircuitBreakerConfig getCircuitBreakerConfig() {
-    return present(current.circuitBreaker(), "circuit-breaker");
+    return present(reloader.current().records().circuitBreaker(), "circuit-breaker");
   }
 
   /** Tokens by mint address. */
   public Map<String, TokenConfig> getTokens() {
-    return current.tokensByMint();
+    return reloader.current().records().tokensByMint();
   }
 
   public Optional<TokenConfig> getToken(String mint) {
-    return Optional.ofNullable(current.tokensByMint().get(mint));
+    return Optional.ofNullable(reloader.current().records().tokensByMint().get(mint));
   }
 
   public Optional<TokenConfig> getTokenBySymbol(String symbol) {
-    return Optional.ofNullable(current.tokensBySymbol().get(symbol));
+    return Optional.ofNullable(reloader.current().records().tokensBySymbol().get(symbol));
   }
 
   /**
@@ -239,8 +223,10 @@ public final class ConfigManager implements AutoCloseable {
    * @throws GitconfException.BadRequest with no config repository to commit to, for a secret path,
    *     an unknown category or a blank reason
    * @throws GitconfException.Unavailable when the repository or its remote cannot be reached
+   * @throws IllegalStateException when the manager is closed
    */
   public Optional<String> set(String path, Object value, String user, String reason) {
+    requireRunning("set()");
     ChangeWriter target =
         writer.orElseThrow(
             () ->
@@ -261,100 +247,89 @@ public final class ConfigManager implements AutoCloseable {
     return commit;
   }
 
-  /** A subscription to every event, with a bounded queue. */
+  /**
+   * A subscription to every event, with its own bounded queue.
+   *
+   * @throws IllegalStateException when the manager is closed
+   */
   public ConfigSubscription subscribe() {
-    return notifier.subscribe(subscriberCapacity);
+    requireRunning("subscribe()");
+    return notifier.subscribe();
   }
 
   /**
-   * Calls {@code listener} on this manager's listener thread for events about paths under {@code
-   * prefix}.
+   * Calls {@code listener} for the events that concern paths under {@code prefix} ({@code ""} for
+   * every event; see {@link ConfigChangeEvent} for which events concern a prefix), one at a time,
+   * on a thread of this manager's that no other listener waits for.
+   *
+   * @throws IllegalStateException when the manager is closed
    */
   public void subscribe(String prefix, Consumer<ConfigChangeEvent> listener) {
-    notifier.subscribe(prefix, listener, callbacks);
+    subscribe(prefix, listener, listeners);
   }
 
+  /**
+   * As {@link #subscribe(String, Consumer)}, on {@code executor}: events wait in this listener's
+   * own bounded queue while the executor is busy (or refuses them), and a full queue drops them,
+   * reported as {@link ConfigChangeEvent.EventsLost}. An executor that runs tasks on the calling
+   * thread makes the listener run inside the reload.
+   *
+   * @throws IllegalStateException when the manager is closed
+   */
   public void subscribe(String prefix, Consumer<ConfigChangeEvent> listener, Executor executor) {
+    requireRunning("subscribe()");
     notifier.subscribe(prefix, listener, executor);
+  }
+
+  /**
+   * Events dropped so far, by every subscription of this manager, because a subscriber fell behind
+   * (a counter: it only grows).
+   */
+  public long eventsLost() {
+    return notifier.lost();
   }
 
   /**
    * Loads the source now and applies what changed. Returns false (and tells subscribers {@code
    * ReloadFailed}) when the new configuration cannot be loaded, validated or bound; the current
    * snapshot is kept.
+   *
+   * @throws IllegalStateException when the manager is closed
    */
-  public synchronized boolean reload() {
-    try {
-      apply(source.load(environment));
-      return true;
-    } catch (GitconfException e) {
-      lastFailure = List.of();
-      failed(e);
-      return false;
-    }
+  public boolean reload() {
+    requireRunning("reload()");
+    return reloader.reload();
   }
 
-  /** A reload that first asks the source, cheaply, whether there is anything new. */
-  private synchronized void refresh() {
-    try {
-      Optional<String> fingerprint = source.fingerprint(environment);
-      if (fingerprint.isPresent() && fingerprint.get().equals(lastFingerprint)) {
-        recovered();
-        return;
-      }
-      apply(source.load(environment));
-    } catch (GitconfException e) {
-      failed(e);
-    }
+  /** True once {@link #close()} has been called. */
+  public boolean isClosed() {
+    State now = state.get();
+    return now == State.CLOSING || now == State.CLOSED;
   }
 
-  private void apply(ConfigSource.Loaded loaded) {
-    if (loaded.fingerprint().equals(lastFingerprint)) {
-      recovered();
+  /**
+   * Stops reloading, waits for a reload in progress, closes the source and every subscription, ends
+   * the manager's threads and removes its temporary folders, all within {@value #CLOSE_SECONDS}
+   * seconds. Idempotent. The last snapshot stays readable.
+   */
+  @Override
+  public void close() {
+    if (!state.compareAndSet(State.RUNNING, State.CLOSING)) {
       return;
     }
-    SnapshotUpdate update = SnapshotUpdate.of(startup, current, loaded);
-    current = update.next();
-    lastFingerprint = loaded.fingerprint();
-    recovered();
-    cache.write(loaded);
-    notifier.publish(update.events());
+    resources.release(toString());
+    state.set(State.CLOSED);
   }
 
-  /** Reports a failed reload, once while the same failure repeats (a source that stays down). */
-  private void failed(GitconfException e) {
-    List<String> reasons =
-        e instanceof GitconfException.ValidationFailed validation
-            ? validation.problems().stream().map(Problem::toString).toList()
-            : List.of(firstLine(e));
-    if (reasons.equals(lastFailure)) {
-      return;
-    }
-    lastFailure = reasons;
-    LOG.warn(
-        "{}: reload of {} failed, still serving {}: {}",
-        source.describe(),
-        environment,
-        current,
-        reasons);
-    notifier.publish(List.of(new ConfigChangeEvent.ReloadFailed(reasons)));
-  }
-
-  private void recovered() {
-    if (!lastFailure.isEmpty()) {
-      LOG.info("{}: reachable again, serving {}", source.describe(), current);
-      lastFailure = List.of();
-      if (!source.needsPolling() && polling != null) {
-        polling.cancel(false);
-      }
-    }
-  }
-
-  private void refreshQuietly() {
-    try {
-      refresh();
-    } catch (RuntimeException e) {
-      LOG.warn("{}: unexpected failure while reloading: {}", source.describe(), e.toString());
+  private void requireRunning(String operation) {
+    if (state.get() != State.RUNNING) {
+      throw new IllegalStateException(
+          operation
+              + ": the ConfigManager of "
+              + environment
+              + " ("
+              + source.describe()
+              + ") is closed");
     }
   }
 
@@ -363,43 +338,33 @@ public final class ConfigManager implements AutoCloseable {
     if (value.isPresent()) {
       return value.get();
     }
-    throw missing(category);
-  }
-
-  private GitconfException missing(String category) {
-    return new GitconfException.Missing(category + ": no such category in " + environment);
-  }
-
-  private static String firstLine(Exception e) {
-    return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-  }
-
-  /** Stops watching and polling the source; the last snapshot stays readable. */
-  @Override
-  public void close() {
-    poller.shutdownNow();
-    source.close();
-    callbacks.shutdownNow();
+    throw new GitconfException.Missing(category + ": no such category in " + environment);
   }
 
   @Override
   public String toString() {
-    return "ConfigManager[" + source.describe() + ", " + current + "]";
+    return "ConfigManager["
+        + source.describe()
+        + ", "
+        + reloader.current()
+        + (isClosed() ? ", closed" : "")
+        + "]";
   }
 
   /** Options of a {@link ConfigManager}; {@link #build()} loads the configuration or fails fast. */
   public static final class Builder {
-    private String environment;
-    private EncryptionKeys keys = EncryptionKeys.none();
-    private Path cacheFile;
-    private Duration cacheTtl = ConfigCache.DEFAULT_TTL;
-    private Duration debounce = Duration.ofMillis(50);
-    private Duration reconnectBackoff = Duration.ofMillis(250);
-    private Path workDir;
-    private Path configRepository;
-    private ChangeRateLimit rateLimit = ChangeRateLimit.defaults();
-    private int subscriberCapacity = ConfigChangeNotifier.DEFAULT_CAPACITY;
-    private Function<Builder, ConfigSource> sourceFactory;
+    String environment;
+    EncryptionKeys keys = EncryptionKeys.none();
+    Path cacheFile;
+    Duration cacheTtl = ConfigCache.DEFAULT_TTL;
+    Duration debounce = Duration.ofMillis(50);
+    Duration reconnectBackoff = Duration.ofMillis(250);
+    Path workDir;
+    Path temporaryRoot;
+    Path configRepository;
+    ChangeRateLimit rateLimit = ChangeRateLimit.defaults();
+    int subscriberCapacity = ConfigChangeNotifier.DEFAULT_CAPACITY;
+    ClientSources.Factory sourceFactory;
 
     private Builder() {}
 
@@ -409,8 +374,7 @@ public final class ConfigManager implements AutoCloseable {
      * every {@link #cacheTtl TTL} in case a notification was lost.
      */
     public Builder postgres(DataSource dataSource) {
-      this.sourceFactory =
-          b -> new PostgresSource(dataSource, b.environment, b.reconnectBackoff, MAX_BACKOFF);
+      this.sourceFactory = ClientSources.postgres(dataSource);
       return this;
     }
 
@@ -423,27 +387,23 @@ public final class ConfigManager implements AutoCloseable {
 
     /** A working copy on disk, watched for saves (development). */
     public Builder directory(Path directory) {
-      this.sourceFactory = b -> new DirectorySource(directory, b.debounce);
+      this.sourceFactory = ClientSources.directory(directory);
       return this;
     }
 
     /**
-     * A branch of a Git remote, cloned into {@link #workDir} and fetched every {@link #cacheTtl
-     * TTL}. Credentials come from {@code GITCONF_GIT_USERNAME} and {@code GITCONF_GIT_PASSWORD}.
+     * A branch of a Git remote, cloned into {@link #workDir} (by default a temporary folder that
+     * {@link ConfigManager#close()} removes) and fetched every {@link #cacheTtl TTL}. Credentials
+     * come from {@code GITCONF_GIT_USERNAME} and {@code GITCONF_GIT_PASSWORD}.
      */
     public Builder git(String remoteUrl, String branch) {
-      this.sourceFactory =
-          b ->
-              new GitSource(
-                  remoteUrl,
-                  branch,
-                  b.workDir != null
-                      ? b.workDir
-                      : Path.of(
-                          System.getProperty("java.io.tmpdir"),
-                          "gitconf-client-"
-                              + Integer.toHexString(
-                                  (GitRemotes.withoutPassword(remoteUrl) + branch).hashCode())));
+      this.sourceFactory = ClientSources.git(remoteUrl, branch);
+      return this;
+    }
+
+    /** A source made by {@code factory}: a test's. */
+    Builder source(ClientSources.Factory factory) {
+      this.sourceFactory = factory;
       return this;
     }
 
@@ -487,9 +447,18 @@ public final class ConfigManager implements AutoCloseable {
       return this;
     }
 
-    /** Where the Git source keeps its clone (default: a folder in the temporary directory). */
+    /**
+     * Where the Git source keeps its clone, which then outlives the manager (a restart fetches
+     * instead of cloning). By default a new folder in the temporary directory, removed on close.
+     */
     public Builder workDir(Path workDir) {
       this.workDir = workDir;
+      return this;
+    }
+
+    /** Where temporary folders are made (default {@code java.io.tmpdir}): a test's. */
+    Builder temporaryRoot(Path root) {
+      this.temporaryRoot = root;
       return this;
     }
 
@@ -515,9 +484,10 @@ public final class ConfigManager implements AutoCloseable {
     }
 
     /**
-     * Loads the configuration. Fails fast with {@link GitconfException.Unavailable} when the source
-     * cannot be loaded and there is no last-known-good cache; with one, serves it with a warning
-     * and keeps retrying.
+     * Loads the configuration and starts following the source. Fails fast with {@link
+     * GitconfException.Unavailable} when the source cannot be loaded and there is no
+     * last-known-good cache (with one, serves it with a warning and keeps retrying), or when the
+     * source cannot be watched; a build that fails has released everything it started.
      */
     public ConfigManager build() {
       if (environment == null || environment.isBlank()) {
@@ -527,9 +497,24 @@ public final class ConfigManager implements AutoCloseable {
         throw new GitconfException.BadRequest(
             "ConfigManager needs a source: postgres(dataSource), directory(path) or git(url, branch)");
       }
-      return new ConfigManager(this, sourceFactory.apply(this));
+      if (temporaryRoot == null) {
+        temporaryRoot = Path.of(System.getProperty("java.io.tmpdir"));
+      }
+      ClientResources resources = new ClientResources();
+      try {
+        return new ConfigManager(this, resources);
+      } catch (RuntimeException | Error e) {
+        resources.release("ConfigManager of " + environment + " (failed to start)");
+        if (e instanceof GitconfException || e instanceof Error) {
+          throw e;
+        }
+        throw new GitconfException.Unavailable(
+            "cannot start a ConfigManager of "
+                + environment
+                + ": "
+                + GitRemotes.redact(String.valueOf(e.getMessage())),
+            e);
+      }
     }
   }
-
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 }

@@ -2,74 +2,56 @@ package io.gitconf.client;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A subscriber's queue of events. Bounded: when the subscriber falls behind, new events are dropped
- * rather than slowing reloads or other subscribers, and the next event it receives is an {@link
- * ConfigChangeEvent.EventsLost} with the count.
+ * A subscriber's own queue of events, taken with {@link #recv()} or {@link #poll(Duration)}.
+ * Bounded: when the subscriber falls behind, new events are dropped rather than slowing reloads or
+ * other subscribers, and the next event it receives is an {@link ConfigChangeEvent.EventsLost} with
+ * the count. Closing the subscription, or the manager, stops new events; those already queued can
+ * still be taken.
  *
- * <p>Thread-safe: the notifier offers from the reload thread, the subscriber takes from its own.
+ * <p>Thread-safe: the manager offers from its reload thread, the subscriber takes from its own.
  */
 public final class ConfigSubscription implements AutoCloseable {
-  private final BlockingQueue<ConfigChangeEvent> queue;
-  private final AtomicLong lost = new AtomicLong();
+  private final EventQueue queue;
   private final ConfigChangeNotifier notifier;
-  private volatile boolean closed;
 
-  ConfigSubscription(int capacity, ConfigChangeNotifier notifier) {
-    this.queue = new ArrayBlockingQueue<>(capacity);
+  ConfigSubscription(EventQueue queue, ConfigChangeNotifier notifier) {
+    this.queue = queue;
     this.notifier = notifier;
   }
 
-  /** Waits for the next event. */
+  /**
+   * Waits for the next event.
+   *
+   * @throws IllegalStateException when the subscription (or its manager) is closed and every queued
+   *     event has been taken
+   */
   public ConfigChangeEvent recv() throws InterruptedException {
-    ConfigChangeEvent lostEvent = takeLost();
-    return lostEvent != null ? lostEvent : queue.take();
+    return queue.take("the subscription is closed and holds no more events");
   }
 
-  /** The next event, waiting at most {@code timeout}. */
+  /**
+   * The next event, waiting at most {@code timeout}; empty when none came in time, or at once when
+   * the subscription is closed and holds no more.
+   */
   public Optional<ConfigChangeEvent> poll(Duration timeout) throws InterruptedException {
-    ConfigChangeEvent lostEvent = takeLost();
-    if (lostEvent != null) {
-      return Optional.of(lostEvent);
-    }
-    return Optional.ofNullable(queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
+    return queue.poll(timeout);
   }
 
   /** Events dropped so far because the queue was full. */
   public long lost() {
-    return lost.get();
+    return queue.lost();
   }
 
+  /** Stops receiving events; idempotent. */
   @Override
   public void close() {
-    closed = true;
+    queue.close();
     notifier.remove(this);
   }
 
-  boolean offer(ConfigChangeEvent event) {
-    if (closed) {
-      return false;
-    }
-    if (!queue.offer(event)) {
-      lost.incrementAndGet();
-      return false;
-    }
-    return true;
-  }
-
-  private final AtomicLong reported = new AtomicLong();
-
-  private ConfigChangeEvent takeLost() {
-    long total = lost.get();
-    long already = reported.get();
-    if (total > already && reported.compareAndSet(already, total)) {
-      return new ConfigChangeEvent.EventsLost(total - already);
-    }
-    return null;
+  EventQueue queue() {
+    return queue;
   }
 }

@@ -16,9 +16,10 @@ import java.util.TreeSet;
 /**
  * What applying one load to a client changes: the snapshot to serve next and the events that tell
  * subscribers about it. Paths marked {@code x-reload: restart} keep their start-up values in the
- * served snapshot and are reported as {@link ConfigChangeEvent.RestartRequired} instead. Building
- * the next {@link ClientSnapshot} binds every typed record, so an update that cannot be served
- * fails here, before anything is swapped.
+ * served snapshot and are reported as {@link ConfigChangeEvent.RestartRequired} instead; the next
+ * snapshot still names the version (and checksum) the source holds, and lists those paths as held
+ * back. Building the next {@link ClientSnapshot} binds every typed record, so an update that cannot
+ * be served fails here, before anything is swapped.
  *
  * <p>Immutable.
  */
@@ -33,22 +34,24 @@ record SnapshotUpdate(ClientSnapshot next, List<ConfigChangeEvent> events) {
       ClientSnapshot startup, ClientSnapshot current, ConfigSource.Loaded loaded) {
     SchemaSet schemas = loaded.schemas();
     SortedMap<String, JsonNode> leaves = new TreeMap<>(loaded.snapshot().leaves());
-    List<String> restartPaths = keepStartupValues(startup.source().leaves(), leaves, schemas);
-    ConfigSnapshot effective =
-        restartPaths.isEmpty()
+    List<String> heldBack = keepStartupValues(startup.source().leaves(), leaves, schemas);
+    ConfigSnapshot served =
+        heldBack.isEmpty()
             ? loaded.snapshot()
             : ConfigSnapshot.fromLeaves(loaded.snapshot().environment(), leaves);
-    ClientSnapshot next = ClientSnapshot.of(effective, loaded.version(), loaded.commit());
+    ClientSnapshot next =
+        ClientSnapshot.of(
+            served, loaded.version(), loaded.commit(), loaded.snapshot().checksum(), heldBack);
     String version = ClientSnapshot.describe(next.version(), next.commit());
     List<ConfigChangeEvent> events = new ArrayList<>();
     for (ConfigDiff.Change change :
-        ConfigDiff.between(current.source(), effective, schemas).changes()) {
+        ConfigDiff.between(current.source(), served, schemas).changes()) {
       events.add(
           new ConfigChangeEvent.ValueChanged(
-              change.path(), text(change.before()), text(change.after()), version));
+              change.path(), plain(change.before()), plain(change.after()), version));
     }
-    if (!restartPaths.isEmpty()) {
-      events.add(new ConfigChangeEvent.RestartRequired(restartPaths, version));
+    if (!heldBack.isEmpty()) {
+      events.add(new ConfigChangeEvent.RestartRequired(heldBack, version));
     }
     events.add(
         new ConfigChangeEvent.VersionActivated(next.environment(), version, next.checksum()));
@@ -79,7 +82,8 @@ record SnapshotUpdate(ClientSnapshot next, List<ConfigChangeEvent> events) {
     return changed;
   }
 
-  private static String text(Optional<JsonNode> value) {
-    return value.map(v -> v.isTextual() ? v.asText() : Json.canonical(v)).orElse("(none)");
+  /** A value as events carry it (already masked where secret); empty for none or null. */
+  private static Optional<Object> plain(Optional<JsonNode> value) {
+    return value.map(PlainValues::of);
   }
 }

@@ -3,21 +3,28 @@ package io.gitconf.cli;
 import static io.gitconf.testing.TestGitRepo.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gitconf.client.ConfigChangeEvent;
 import io.gitconf.core.GoldenRepos;
+import io.gitconf.core.Json;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.SyncListener;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
 import io.gitconf.testing.TestDatabase;
 import io.gitconf.testing.TestGitRepo;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,13 +108,149 @@ class WatchCommandTest {
       assertThat(lines).hasSize(2);
       assertThat(lines.get(0))
           .matches(
-              "\\{\"after\":\"400\",\"at\":\"[^\"]+\",\"before\":\"500\",\"event\":\"ValueChanged\","
+              "\\{\"after\":400,\"at\":\"[^\"]+\",\"before\":500,\"event\":\"ValueChanged\","
                   + "\"path\":\"app.limits.max\",\"version\":\"version 2, "
                   + commit.name()
                   + "\"}");
       assertThat(lines.get(1))
           .contains("\"event\":\"VersionActivated\"")
           .contains("\"environment\":\"prod\"");
+    }
+  }
+
+  @Test
+  void jsonEventsKeepTheTypesOfTheirValues() {
+    assertThat(
+            Json.canonical(
+                WatchCommand.json(
+                    ConfigChangeEvent.ValueChanged.of(
+                        "app.x", 2L, List.of(1.5, true, Map.of("k", "v")), "version 3, abc"))))
+        .isEqualTo(
+            "{\"after\":[1.5,true,{\"k\":\"v\"}],\"before\":2,\"event\":\"ValueChanged\","
+                + "\"path\":\"app.x\",\"version\":\"version 3, abc\"}");
+    assertThat(
+            Json.canonical(
+                WatchCommand.json(
+                    new ConfigChangeEvent.ValueChanged(
+                        "app.y", Optional.empty(), Optional.of("****"), "v"))))
+        .isEqualTo(
+            "{\"after\":\"****\",\"event\":\"ValueChanged\",\"path\":\"app.y\",\"version\":\"v\"}");
+    assertThat(Json.canonical(WatchCommand.json(new ConfigChangeEvent.EventsLost(7))))
+        .isEqualTo("{\"count\":7,\"event\":\"EventsLost\"}");
+    assertThat(
+            Json.canonical(
+                WatchCommand.json(
+                    new ConfigChangeEvent.RestartRequired(List.of("trader.mode"), "v"))))
+        .isEqualTo("{\"event\":\"RestartRequired\",\"paths\":[\"trader.mode\"],\"version\":\"v\"}");
+    assertThat(
+            Json.canonical(
+                WatchCommand.json(new ConfigChangeEvent.ReloadFailed(List.of("mirror: down")))))
+        .isEqualTo("{\"event\":\"ReloadFailed\",\"reasons\":[\"mirror: down\"]}");
+    assertThat(
+            Json.canonical(
+                WatchCommand.json(new ConfigChangeEvent.VersionActivated("prod", "v", "abc"))))
+        .isEqualTo(
+            "{\"checksum\":\"abc\",\"environment\":\"prod\",\"event\":\"VersionActivated\","
+                + "\"version\":\"v\"}");
+  }
+
+  /** A remote with a name of its own, so that its temporary clones can be told from others'. */
+  private TestGitRepo remote() {
+    String name = "w" + UUID.randomUUID().toString().substring(0, 8) + ".git";
+    return TestGitRepo.withFirstCommit(dir.resolve(name));
+  }
+
+  /** The temporary clones of {@code remote} in {@code temporary}. */
+  private static List<Path> clonesOf(TestGitRepo remote, Path temporary) throws IOException {
+    return temporaryClones(temporary, remote.root().getFileName().toString());
+  }
+
+  @Test
+  void watchingAGitRemoteRemovesItsTemporaryCloneWhenItEnds() throws Exception {
+    Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+    try (TestGitRepo repo = remote()) {
+      Running watch =
+          start(
+              "watch",
+              "--env",
+              "prod",
+              "--git",
+              repo.root().toUri().toString(),
+              "--ttl",
+              "100ms",
+              "--count",
+              "2");
+      watch.awaitStarted();
+      assertThat(clonesOf(repo, temporary)).hasSize(1);
+
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 400\n").commit(BOB, "Lower");
+
+      assertThat(watch.lines()).hasSize(2);
+      assertThat(clonesOf(repo, temporary)).isEmpty();
+
+      TestGitRepo nowhere = remote();
+      nowhere.close();
+      Cli.Result failed =
+          Cli.run(
+              "watch",
+              "--env",
+              "prod",
+              "--git",
+              nowhere
+                  .root()
+                  .resolveSibling("missing-" + nowhere.root().getFileName())
+                  .toUri()
+                  .toString());
+      assertThat(failed.exitCode()).isEqualTo(3);
+      assertThat(temporaryClones(temporary, "missing-" + nowhere.root().getFileName())).isEmpty();
+    }
+  }
+
+  @Test
+  void watchStoppedByASignalRemovesItsTemporaryClone() throws Exception {
+    Path temporary = Files.createDirectories(dir.resolve("tmp"));
+    try (TestGitRepo repo = remote()) {
+      Path err = dir.resolve("watch.err");
+      List<String> command =
+          List.of(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-Djava.io.tmpdir=" + temporary,
+              "-cp",
+              System.getProperty("java.class.path"),
+              Main.class.getName(),
+              "watch",
+              "--env",
+              "prod",
+              "--git",
+              repo.root().toUri().toString());
+      Process process =
+          new ProcessBuilder(command)
+              .redirectOutput(dir.resolve("watch.out").toFile())
+              .redirectError(err.toFile())
+              .start();
+      try {
+        for (int i = 0; i < 1200 && !Files.readString(err).contains("watching prod"); i++) {
+          Thread.sleep(50);
+        }
+        assertThat(Files.readString(err)).contains("watching prod");
+        assertThat(clonesOf(repo, temporary)).hasSize(1);
+
+        process.destroy();
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(clonesOf(repo, temporary)).isEmpty();
+      } finally {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  /** The temporary clones in {@code temporary} of a remote whose folder is {@code remoteName}. */
+  private static List<Path> temporaryClones(Path temporary, String remoteName) throws IOException {
+    try (Stream<Path> entries = Files.list(temporary)) {
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith("gitconf-client-" + remoteName + "-"))
+          .toList();
     }
   }
 

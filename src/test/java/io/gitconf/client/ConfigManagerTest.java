@@ -121,11 +121,8 @@ class ConfigManagerTest {
     List<ConfigChangeEvent> received = drain(events, ConfigChangeEvent.VersionActivated.class);
     assertThat(received)
         .contains(
-            new ConfigChangeEvent.ValueChanged(
-                "risk.parameters.maxOpenPositions",
-                String.valueOf(before),
-                String.valueOf(before + 1),
-                "directory " + repo));
+            ConfigChangeEvent.ValueChanged.of(
+                "risk.parameters.maxOpenPositions", before, before + 1, "directory " + repo));
     assertThat(prod.getLong("risk.parameters.maxOpenPositions")).isEqualTo(before + 1);
     assertThat(prod.getRiskParameters().parameters().maxOpenPositions()).isEqualTo(before + 1);
   }
@@ -215,8 +212,8 @@ class ConfigManagerTest {
             .replace("maxPositionSizeUsd: 500", "maxPositionSizeUsd: 400"));
     assertThat(drain(events, ConfigChangeEvent.VersionActivated.class))
         .contains(
-            new ConfigChangeEvent.ValueChanged(
-                "risk.parameters.maxPositionSizeUsd", "500", "400", "directory " + repo));
+            ConfigChangeEvent.ValueChanged.of(
+                "risk.parameters.maxPositionSizeUsd", 500L, 400L, "directory " + repo));
     assertThat(second.getDouble("risk.parameters.maxPositionSizeUsd")).isEqualTo(400.0);
   }
 
@@ -321,7 +318,7 @@ class ConfigManagerTest {
     List<ConfigChangeEvent> received = drain(events, ConfigChangeEvent.VersionActivated.class);
     assertThat(received)
         .contains(
-            new ConfigChangeEvent.ValueChanged(
+            ConfigChangeEvent.ValueChanged.of(
                 "trader.apiKey", "****", "****", "directory " + repo));
     assertThat(received.toString()).doesNotContain("s3cr3t").doesNotContain("ENC[");
     assertThat(withKey.getSecret("trader.apiKey").reveal()).isEqualTo("s3cr3t-PLAINTEXT-7f");

@@ -76,8 +76,8 @@ class GitClientTest {
 
     assertThat(untilActivated(events))
         .containsExactly(
-            new ConfigChangeEvent.ValueChanged(
-                "risk.parameters.maxOpenPositions", "5", "4", commit.name()),
+            ConfigChangeEvent.ValueChanged.of(
+                "risk.parameters.maxOpenPositions", 5L, 4L, commit.name()),
             new ConfigChangeEvent.VersionActivated(
                 "prod", commit.name(), prod.snapshot().checksum()));
     assertThat(prod.snapshot().commit()).isEqualTo(commit.name());
@@ -125,8 +125,7 @@ class GitClientTest {
       assertThat(head.getParent(0).getFullMessage()).isEqualTo("A comment");
     }
     ConfigChangeEvent.ValueChanged expected =
-        new ConfigChangeEvent.ValueChanged(
-            "risk.parameters.maxOpenPositions", "5", "3", commit.get());
+        ConfigChangeEvent.ValueChanged.of("risk.parameters.maxOpenPositions", 5L, 3L, commit.get());
     List<ConfigChangeEvent> received = new ArrayList<>();
     // The poll may see the other push first (one activation) and then this one.
     for (int activations = 0; activations < 2 && !received.contains(expected); activations++) {

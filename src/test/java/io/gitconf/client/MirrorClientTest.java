@@ -110,8 +110,7 @@ class MirrorClientTest {
     String version = "version 2, " + commit.name();
     assertThat(until(events, ConfigChangeEvent.VersionActivated.class))
         .containsExactly(
-            new ConfigChangeEvent.ValueChanged(
-                "risk.parameters.maxOpenPositions", "5", "4", version),
+            ConfigChangeEvent.ValueChanged.of("risk.parameters.maxOpenPositions", 5L, 4L, version),
             new ConfigChangeEvent.VersionActivated("prod", version, prod.snapshot().checksum()));
     assertThat(prod.getLong("risk.parameters.maxOpenPositions")).isEqualTo(4);
     assertThat(prod.getRiskParameters().parameters().maxOpenPositions()).isEqualTo(4);
@@ -170,8 +169,7 @@ class MirrorClientTest {
     String version = "version 2, " + commit.name();
     assertThat(until(events, ConfigChangeEvent.VersionActivated.class))
         .containsExactly(
-            new ConfigChangeEvent.ValueChanged(
-                "risk.parameters.maxOpenPositions", "5", "3", version),
+            ConfigChangeEvent.ValueChanged.of("risk.parameters.maxOpenPositions", 5L, 3L, version),
             new ConfigChangeEvent.RestartRequired(List.of("trader.mode"), version),
             new ConfigChangeEvent.VersionActivated("prod", version, prod.snapshot().checksum()));
     assertThat(prod.getString("trader.mode")).isEqualTo("live");
@@ -206,10 +204,10 @@ class MirrorClientTest {
 
     assertThat(until(events, ConfigChangeEvent.VersionActivated.class))
         .contains(
-            new ConfigChangeEvent.ValueChanged(
+            ConfigChangeEvent.ValueChanged.of(
                 "risk.parameters.maxOpenPositions",
-                "5",
-                "2",
+                5L,
+                2L,
                 "version 2, " + desk.git.getRepository().resolve("HEAD").name()));
     assertThat(listeners()).isZero();
     assertThat(prod.getLong("risk.parameters.maxOpenPositions")).isEqualTo(2);
@@ -271,10 +269,10 @@ class MirrorClientTest {
       assertThat(until(events, ConfigChangeEvent.ValueChanged.class))
           .last()
           .isEqualTo(
-              new ConfigChangeEvent.ValueChanged(
+              ConfigChangeEvent.ValueChanged.of(
                   "risk.parameters.maxOpenPositions",
-                  "5",
-                  "7",
+                  5L,
+                  7L,
                   "version 2, " + desk.git.getRepository().resolve("HEAD").name()));
       assertThat(prod.getLong("risk.parameters.maxOpenPositions")).isEqualTo(7);
       prod.close();
@@ -367,11 +365,8 @@ class MirrorClientTest {
     assertThat(commit).isPresent();
     assertThat(until(events, ConfigChangeEvent.VersionActivated.class))
         .contains(
-            new ConfigChangeEvent.ValueChanged(
-                "risk.parameters.maxPositionSizeUsd",
-                "500",
-                "450.0",
-                "version 2, " + commit.get()));
+            ConfigChangeEvent.ValueChanged.of(
+                "risk.parameters.maxPositionSizeUsd", 500L, 450.0, "version 2, " + commit.get()));
     assertThat(prod.getDouble("risk.parameters.maxPositionSizeUsd")).isEqualTo(450.0);
     VersionRecord mirrored =
         new MirrorStore(desk.database.dataSource()).activeVersion("prod").orElseThrow();
@@ -472,7 +467,7 @@ class MirrorClientTest {
       List<ConfigChangeEvent> received = until(events, ConfigChangeEvent.VersionActivated.class);
       assertThat(received.get(0))
           .isEqualTo(
-              new ConfigChangeEvent.ValueChanged(
+              ConfigChangeEvent.ValueChanged.of(
                   "trader.apiKey",
                   "****",
                   "****",
