@@ -27,6 +27,7 @@ final class SyncCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
+  @Mixin VerboseOption verbose;
 
   @Option(
       names = "--repo",
@@ -68,12 +69,13 @@ final class SyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    verbose.apply();
     PrintWriter out = spec.commandLine().getOut();
     try (SyncService service = new SyncService()) {
       Database db = service.own(database.open());
       SyncSettings settings =
           SyncSettings.of(repo, branch, poll, cacheDir).withCredentials(GitRemotes.credentials());
-      Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
+      Syncer syncer = service.own(new Syncer(db, settings, SyncService.commitPrinter(out)));
       out.println(
           "gitconf sync: " + settings.redactedSource() + " (" + branch + ") -> " + db.describe());
       service.metrics(metricsPort, syncer, poll, out);
