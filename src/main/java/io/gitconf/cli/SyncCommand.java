@@ -75,7 +75,7 @@ final class SyncCommand implements Callable<Integer> {
       Database db = service.own(database.open());
       SyncSettings settings =
           SyncSettings.of(repo, branch, poll, cacheDir).withCredentials(GitRemotes.credentials());
-      Syncer syncer = service.own(new Syncer(db, settings, SyncService.commitPrinter(out)));
+      Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
       out.println(
           "gitconf sync: " + settings.redactedSource() + " (" + branch + ") -> " + db.describe());
       service.metrics(metricsPort, syncer, poll, out);

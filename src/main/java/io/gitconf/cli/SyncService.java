@@ -1,9 +1,7 @@
 package io.gitconf.cli;
 
 import io.gitconf.core.GitconfException;
-import io.gitconf.sync.CommitOutcome;
 import io.gitconf.sync.MetricsServer;
-import io.gitconf.sync.SyncListener;
 import io.gitconf.sync.Syncer;
 import io.gitconf.sync.WebhookServer;
 import java.io.PrintWriter;
@@ -26,21 +24,6 @@ final class SyncService implements AutoCloseable {
   <T extends AutoCloseable> T own(T resource) {
     resources.push(resource);
     return resource;
-  }
-
-  /**
-   * What {@code up} and {@code sync} print: each commit the syncer processed, with the errors of a
-   * rejected one. Role changes, progress and force pushes are left to the syncer's own log lines,
-   * so each fact appears once.
-   */
-  static SyncListener commitPrinter(PrintWriter out) {
-    OutcomePrinter printer = new OutcomePrinter(out);
-    return new SyncListener() {
-      @Override
-      public void commitProcessed(CommitOutcome outcome) {
-        printer.commitProcessed(outcome);
-      }
-    };
   }
 
   /** Starts the metrics/health server when a port is given. */

@@ -79,7 +79,7 @@ final class UpCommand implements Callable<Integer> {
       out.flush();
       SyncSettings settings =
           SyncSettings.of(repo.toString(), BRANCH, poll, dir.resolve("git-cache"));
-      Syncer syncer = service.own(new Syncer(db, settings, SyncService.commitPrinter(out)));
+      Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
       int processed = syncer.syncOnce();
       out.println(
           processed == 0
