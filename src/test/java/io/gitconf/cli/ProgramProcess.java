@@ -129,11 +129,16 @@ final class ProgramProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** Kills the program if it still runs (a test that failed before {@link #stop}). */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
+      try {
+        process.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
