@@ -13,6 +13,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    try {
+      // Before anything logs: the jar carries no logging configuration of its own.
+      Logging.configure(Logging.levelFrom(System.getenv()), System.err);
+    } catch (GitconfException.BadRequest e) {
+      System.err.println("gitconf: " + e.getMessage());
+      System.exit(ExitCodes.USAGE);
+    }
     System.exit(commandLine().execute(args));
   }
 

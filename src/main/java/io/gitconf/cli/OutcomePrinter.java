@@ -3,10 +3,13 @@ package io.gitconf.cli;
 import io.gitconf.sync.CommitOutcome;
 import io.gitconf.sync.SyncListener;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Prints each commit a syncer processes, one line per commit (plus errors of a rejected one). */
+/**
+ * Prints each commit a syncer processes, one line per commit (plus errors of a rejected one). Only
+ * commits: the syncer logs its role changes, its progress and rewritten branches itself, and a fact
+ * printed and logged would appear twice.
+ */
 final class OutcomePrinter implements SyncListener {
   private final PrintWriter out;
 
@@ -53,31 +56,6 @@ final class OutcomePrinter implements SyncListener {
         outcome.errors().forEach(e -> out.println("    " + e));
       }
     }
-    out.flush();
-  }
-
-  @Override
-  public void forcePush(String oldHead, String newHead, Optional<String> mergeBase) {
-    out.println(
-        "branch rewritten (force push): "
-            + oldHead.substring(0, 10)
-            + " -> "
-            + newHead.substring(0, 10)
-            + "; recorded, not mirrored; active versions stay until the next commit");
-    out.flush();
-  }
-
-  @Override
-  public void progress(int done, int total, double perSecond) {
-    if (total >= 20) {
-      out.printf("  %d/%d commits (%.1f commits/s)%n", done, total, perSecond);
-      out.flush();
-    }
-  }
-
-  @Override
-  public void roleChanged(boolean leader) {
-    out.println(leader ? "leader: mirroring" : "standby: another syncer leads");
     out.flush();
   }
 }

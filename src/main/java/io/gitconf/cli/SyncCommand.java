@@ -27,6 +27,7 @@ final class SyncCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
+  @Mixin VerboseOption verbose;
 
   @Option(
       names = "--repo",
@@ -68,6 +69,7 @@ final class SyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    verbose.apply();
     PrintWriter out = spec.commandLine().getOut();
     try (SyncService service = new SyncService()) {
       Database db = service.own(database.open());

@@ -9,12 +9,15 @@ import io.gitconf.sync.VersionRecord;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.PersonIdent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,8 +58,11 @@ final class UpCommand implements Callable<Integer> {
       description = "Serve /health and /metrics on this port.")
   Integer metricsPort;
 
+  @Mixin VerboseOption verbose;
+
   @Override
   public Integer call() throws InterruptedException {
+    verbose.apply();
     PrintWriter out = spec.commandLine().getOut();
     Path repo = dir.resolve("demo-repo");
     Path data = dir.resolve("pg");
@@ -68,6 +74,9 @@ final class UpCommand implements Callable<Integer> {
     try (SyncService service = new SyncService()) {
       Database db = service.own(Database.embedded(data));
       out.println("PostgreSQL ready: " + db.describe());
+      String jdbcUrl = jdbcUrl(db);
+      out.println("Mirror database: " + jdbcUrl);
+      out.flush();
       SyncSettings settings =
           SyncSettings.of(repo.toString(), BRANCH, poll, dir.resolve("git-cache"));
       Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
@@ -91,11 +100,27 @@ final class UpCommand implements Callable<Integer> {
           "Read the mirror meanwhile: gitconf history --embedded-postgres " + data + " --env dev");
       out.println(
           "See what a client sees: gitconf watch --embedded-postgres " + data + " --env dev");
+      out.println("Point a client, gitconf --db or psql at the mirror (this run's port):");
+      out.println("  " + jdbcUrl);
+      out.println("  psql '" + jdbcUrl.substring("jdbc:".length()) + "'");
       out.flush();
       syncer.start();
       service.runUntilStopped();
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The URL the pool connects with, as the driver reports it: the embedded server's port changes
+   * from run to run, and a developer needs it to point anything else at the mirror.
+   */
+  private static String jdbcUrl(Database db) {
+    try (Connection connection = db.dataSource().getConnection()) {
+      return connection.getMetaData().getURL();
+    } catch (SQLException e) {
+      throw new GitconfException.Unavailable(
+          "cannot read the URL of the embedded PostgreSQL: " + e.getMessage(), e);
+    }
   }
 
   private static void printActive(PrintWriter out, MirrorStore store) {

@@ -64,18 +64,12 @@ class OutcomePrinterTest {
   }
 
   @Test
-  void progressOfALongFirstRunIsPrintedAndOfAShortOneNot() {
-    printer.progress(5, 19, 40.0);
+  void whatTheSyncerLogsItselfIsNotPrinted() {
     printer.progress(10, 25, 12.345);
-
-    assertThat(text.toString()).isEqualTo("  10/25 commits (12.3 commits/s)\n");
-  }
-
-  @Test
-  void roleChangesArePrinted() {
     printer.roleChanged(false);
     printer.roleChanged(true);
+    printer.forcePush(COMMIT.id(), COMMIT.id(), Optional.empty());
 
-    assertThat(text.toString()).isEqualTo("standby: another syncer leads\nleader: mirroring\n");
+    assertThat(text.toString()).isEmpty();
   }
 }
