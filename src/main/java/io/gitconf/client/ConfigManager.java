@@ -111,9 +111,7 @@ public final class ConfigManager implements AutoCloseable {
     this.current = first;
     this.writer =
         builder.configRepository != null
-            ? Optional.of(
-                new ChangeWriter(
-                    builder.configRepository, Optional.empty(), GitRemotes.credentials()))
+            ? Optional.of(ChangeWriter.pushing(builder.configRepository, GitRemotes.credentials()))
             : source.writer();
     if (source.needsPolling() || !lastFailure.isEmpty()) {
       long ttl = cache.ttl().toMillis();
@@ -237,7 +235,10 @@ public final class ConfigManager implements AutoCloseable {
    * @throws GitconfException.RateLimited when {@code user} made as many changes as the rate limit
    *     allows; it says when to retry
    * @throws GitconfException.BadRequest with no config repository to commit to, for a secret path,
-   *     an unknown category or a blank reason
+   *     an unknown category, a blank reason, a malformed user, or a {@code configRepository} clone
+   *     without {@code origin}
+   * @throws GitconfException.Conflict when the clone has diverged from {@code origin}, holds
+   *     uncommitted changes to the file, stays locked by another change, or the remote moved
    * @throws GitconfException.Unavailable when the repository or its remote cannot be reached
    */
   public Optional<String> set(String path, Object value, String user, String reason) {
