@@ -15,8 +15,11 @@ import org.eclipse.jgit.transport.CredentialsProvider;
  * <p>Immutable; the {@link Git} it names is opened and closed by the caller.
  */
 public final class ChangeTarget {
-  /** How long a change waits for another change to the same clone before it gives up. */
-  public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(30);
+  /**
+   * How long a change waits for other changes to the same clone before it gives up: long enough for
+   * several changes queued on a busy machine, where one takes seconds.
+   */
+  public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(60);
 
   /** Whether the commit goes to {@code origin}. */
   public enum Push {
@@ -90,7 +93,7 @@ public final class ChangeTarget {
     return new ChangeTarget(git, configDir, push, ownedBranch, temporary, credentials, lockWait);
   }
 
-  /** How long to wait for another change to this clone (default 30 s). */
+  /** How long to wait for other changes to this clone (default 60 s). */
   public ChangeTarget lockWait(Duration lockWait) {
     return new ChangeTarget(git, configDir, push, ownedBranch, temporary, credentials, lockWait);
   }

@@ -111,8 +111,8 @@ final class CloneLock implements AutoCloseable {
             + " holds "
             + file
             + "); gave up after "
-            + wait.toSeconds()
-            + " s and changed nothing. Try again; if no gitconf is running there, delete that"
+            + (wait.toMillis() < 1000 ? wait.toMillis() + " ms" : wait.toSeconds() + " s")
+            + " and changed nothing. Try again; if no gitconf is running there, delete that"
             + " file");
   }
 
@@ -135,7 +135,8 @@ final class CloneLock implements AutoCloseable {
     }
   }
 
-  private static String host() {
+  /** This machine's name, as lock files written here give it. */
+  static String host() {
     return Host.NAME;
   }
 

@@ -3,6 +3,7 @@ package io.gitconf.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -29,13 +30,19 @@ final class NumberForm {
    * @param schema the schema of the path, if any
    */
   static JsonNode written(
-      ConfigPath path, JsonNode value, Optional<JsonNode> replaced, Optional<JsonNode> schema) {
+      ConfigPath path, JsonNode given, Optional<JsonNode> replaced, Optional<JsonNode> schema) {
+    JsonNode value = given;
     if (!value.isNumber() || value.isIntegralNumber()) {
       return value;
     }
     if ((value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue())) {
       throw new GitconfException.BadRequest(
           path + ": " + value.asText() + " is not a number a configuration file can hold");
+    }
+    if (value.isFloat()) {
+      // A float's binary value is not the decimal the caller wrote (0.1f is 0.100000001490...):
+      // take the shortest decimal that reads back as the same float, as Float.toString gives it.
+      value = DoubleNode.valueOf(Double.parseDouble(Float.toString(value.floatValue())));
     }
     BigDecimal exact = value.decimalValue();
     boolean integral = exact.signum() == 0 || exact.stripTrailingZeros().scale() <= 0;
