@@ -37,6 +37,10 @@ class SecretsCommandTest {
   static final String VECTOR_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
   static final String PLAINTEXT = "s3cr3t-PLAINTEXT-7f";
+
+  /** A third key (the bytes 0x20..0x3f), neither the demo key nor {@link #VECTOR_KEY}. */
+  static final String OTHER_KEY = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+
   private static final PersonIdent ADA = new PersonIdent("Ada Trader", "ada@desk.example");
   private static final String USER = "Ada Trader <ada@desk.example>";
 
@@ -432,6 +436,111 @@ class SecretsCommandTest {
           .doesNotContain("ENC[")
           .doesNotContain(PLAINTEXT);
     }
+  }
+
+  /**
+   * The README's secrets recipe, its commands exactly as printed, run in order by a shell in a
+   * clone of the template (whose secrets are under the demo key): afterwards every secret is under
+   * the new key's id and decrypts with the new key alone.
+   */
+  @Test
+  void theReadmeSecretsRecipeWorksAsWritten() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    String recipe = null;
+    for (String block : readme.split("```sh\n")) {
+      String code = block.substring(0, Math.max(0, block.indexOf("```")));
+      if (code.contains("gitconf secrets keygen") && code.contains("gitconf secrets rotate")) {
+        assertThat(recipe).as("one recipe in the README").isNull();
+        recipe = code;
+      }
+    }
+    assertThat(recipe).isNotNull();
+    String apiKey = "desk-jupiter-key-" + System.nanoTime();
+    String script =
+        "set -eu -o pipefail\n"
+            + "gitconf() { \"$JAVA_BIN\" -cp \"$TEST_CP\" "
+            + Main.class.getName()
+            + " \"$@\"; }\n"
+            + recipe
+            + "echo '--- after the recipe'\n"
+            + "gitconf get trader.apiKey --env prod --reveal\n"
+            + "gitconf get trader.apiKey --env test --reveal\n"
+            + "(unset GITCONF_MASTER_KEY_K1; gitconf validate > /dev/null)\n";
+    ProcessBuilder shell = new ProcessBuilder("bash", "-c", script).directory(repo.toFile());
+    shell.environment().keySet().removeIf(name -> name.startsWith("GITCONF"));
+    shell
+        .environment()
+        .put("JAVA_BIN", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    shell.environment().put("TEST_CP", System.getProperty("java.class.path"));
+    shell.environment().put("GITCONF_MASTER_KEY", DEMO_KEY);
+    shell.environment().put("API_KEY", apiKey);
+    shell.redirectErrorStream(true);
+    Process process = shell.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+
+    assertThat(output.substring(output.indexOf("--- after the recipe\n")))
+        .isEqualTo("--- after the recipe\n" + apiKey + "\n" + "demo-test-jupiter-api-key\n");
+    try (Git git = Git.open(repo.toFile())) {
+      List<RevCommit> commits = new ArrayList<>();
+      git.log().setMaxCount(2).call().forEach(commits::add);
+      assertThat(commits.get(1).getFullMessage()).isEqualTo("Our own Jupiter API key");
+      assertThat(commits.get(0).getFullMessage())
+          .isEqualTo("Every secret under our own key\n\nRe-encrypt 2 secrets under key k2.");
+      assertThat(commits)
+          .allSatisfy(c -> assertThat(c.getAuthorIdent().getName()).isEqualTo("Ada Trader"));
+      assertThat(git.status().call().isClean()).isTrue();
+    }
+    for (String env : List.of("dev", "test", "prod")) {
+      assertThat(Files.readString(repo.resolve("environments/" + env + "/trader.yaml")))
+          .contains("ENC[v1," + env + ",k2,")
+          .doesNotContain(",k1,")
+          .doesNotContain(apiKey);
+    }
+    assertThat(output).doesNotContain(apiKey + "\n---");
+  }
+
+  /**
+   * The README's first recipe made a new key under the demo key's id, k1: both are refused now, for
+   * encrypt and rotate alike, naming the variable that gives the new key an id of its own.
+   */
+  @Test
+  void aKeyUnderAnIdTheRepositoryUsesForAnotherKeyIsRefusedNamingTheVariable() throws Exception {
+    useKeys(Map.of("GITCONF_MASTER_KEY", VECTOR_KEY));
+    Cli.Result encrypted = encrypt(PLAINTEXT, "prod", "trader.apiKey");
+    assertThat(encrypted.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(encrypted.err())
+        .isEqualTo(
+            "gitconf: the repository already holds values under key id k1 that the key given for k1"
+                + " does not decrypt (environments/dev/trader.yaml: trader.apiKey): k1 is another"
+                + " key's id. Give this key a new id with GITCONF_MASTER_KEY_ID=k2, and keep the key"
+                + " of k1 as GITCONF_MASTER_KEY_K1 to read those values; nothing was changed\n");
+
+    useKeys(
+        Map.of(
+            "GITCONF_MASTER_KEY_K1", DEMO_KEY,
+            "GITCONF_MASTER_KEY", VECTOR_KEY,
+            "GITCONF_MASTER_KEY_ID", "k2"));
+    assertThat(rotate("k2").exitCode()).isZero();
+    String rotated = Files.readString(repo.resolve("environments/prod/trader.yaml"));
+    // Another new key, given the id the last rotation used.
+    useKeys(
+        Map.of(
+            "GITCONF_MASTER_KEY_K1", DEMO_KEY,
+            "GITCONF_MASTER_KEY", OTHER_KEY,
+            "GITCONF_MASTER_KEY_ID", "k2"));
+    Cli.Result again = rotate("k2");
+    assertThat(again.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(again.err())
+        .isEqualTo(
+            "gitconf: the repository already holds values under key id k2 that the key given for k2"
+                + " does not decrypt (environments/dev/trader.yaml: trader.apiKey): k2 is another"
+                + " key's id. Give this key a new id with GITCONF_MASTER_KEY_ID=k3, and keep the key"
+                + " of k2 as GITCONF_MASTER_KEY_K2 to read those values; nothing was changed\n");
+    Cli.Result encryptedAgain = encrypt(PLAINTEXT, "prod", "trader.apiKey");
+    assertThat(encryptedAgain.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(encryptedAgain.err()).contains("GITCONF_MASTER_KEY_ID=k3");
+    assertThat(Files.readString(repo.resolve("environments/prod/trader.yaml"))).isEqualTo(rotated);
   }
 
   @Test
