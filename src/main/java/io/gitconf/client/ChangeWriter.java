@@ -83,7 +83,6 @@ final class ChangeWriter {
       String reason,
       ChangeRateLimit limit) {
     ChangeRequest request = new ChangeRequest(user, reason, limit);
-    request.author();
     try (Repository repository = open();
         Git git = new Git(repository)) {
       ChangeTarget target = ChangeTarget.of(git, workTree).push(push).credentials(credentials);

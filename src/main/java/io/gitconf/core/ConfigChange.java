@@ -124,25 +124,28 @@ public final class ConfigChange {
       RevCommit commit =
           TreeCommit.commit(repository, head, objects, author, change.message(request.reason()));
       TreeCommit.checkOut(repository, commit, objects);
-      List<String> files = List.copyOf(edits.keySet());
-      if (!pushes) {
-        Optional<String> notPushed =
-            target.pushMode() == ChangeTarget.Push.IF_ORIGIN
-                ? Optional.of(
-                    target.configDir()
-                        + " has no remote named origin: commit "
-                        + commit.abbreviate(8).name()
-                        + " stays in this clone and reaches no other until it is pushed")
-                : Optional.empty();
-        return new Result(Optional.of(commit.name()), files, Optional.empty(), notPushed);
-      }
+      return publish(target, commit, List.copyOf(edits.keySet()), pushes);
+    }
+  }
+
+  /** Pushes the commit when it should be, and says what became of it. */
+  private static Result publish(
+      ChangeTarget target, RevCommit commit, List<String> files, boolean pushes) {
+    Optional<String> id = Optional.of(commit.name());
+    if (pushes) {
       push(target, commit);
       return new Result(
-          Optional.of(commit.name()),
-          files,
-          Optional.of(GitRemotes.describe(git)),
-          Optional.empty());
+          id, files, Optional.of(GitRemotes.describe(target.git())), Optional.empty());
     }
+    Optional<String> notPushed =
+        target.pushMode() == ChangeTarget.Push.IF_ORIGIN
+            ? Optional.of(
+                target.configDir()
+                    + " has no remote named origin: commit "
+                    + commit.abbreviate(8).name()
+                    + " stays in this clone and reaches no other until it is pushed")
+            : Optional.empty();
+    return new Result(id, files, Optional.empty(), notPushed);
   }
 
   /**
