@@ -52,7 +52,11 @@ final class SecretsCommand {
       spec.commandLine().getOut().println(EncryptionKeys.generateMasterKey());
       spec.commandLine().getOut().flush();
       PrintWriter err = spec.commandLine().getErr();
-      err.println("Keep it in your secret manager and give it to gitconf as GITCONF_MASTER_KEY.");
+      err.println(
+          "Keep it in your secret manager and give it to gitconf as GITCONF_MASTER_KEY, with a key"
+              + " id the repository does not use yet as GITCONF_MASTER_KEY_ID (e.g. k2 when its"
+              + " values are under k1); keep the old key as GITCONF_MASTER_KEY_<OLD ID> and run"
+              + " gitconf secrets rotate.");
       err.flush();
       return ExitCodes.OK;
     }

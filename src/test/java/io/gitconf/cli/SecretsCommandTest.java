@@ -103,6 +103,12 @@ class SecretsCommandTest {
     assertThat(first.exitCode()).isZero();
     assertThat(java.util.Base64.getDecoder().decode(first.out().strip())).hasSize(32);
     assertThat(first.out()).isNotEqualTo(second.out());
+    assertThat(first.err())
+        .isEqualTo(
+            "Keep it in your secret manager and give it to gitconf as GITCONF_MASTER_KEY, with a"
+                + " key id the repository does not use yet as GITCONF_MASTER_KEY_ID (e.g. k2 when"
+                + " its values are under k1); keep the old key as GITCONF_MASTER_KEY_<OLD ID> and"
+                + " run gitconf secrets rotate.\n");
   }
 
   @Test
