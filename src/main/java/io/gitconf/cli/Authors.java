@@ -1,6 +1,6 @@
 package io.gitconf.cli;
 
-import io.gitconf.core.ConfigChange;
+import io.gitconf.core.ChangeRequest;
 import io.gitconf.core.GitconfException;
 import org.eclipse.jgit.lib.PersonIdent;
 
@@ -16,6 +16,6 @@ final class Authors {
       throw new GitconfException.BadRequest(
           "'" + text + "' is not an author; write it as: Name <email>");
     }
-    return ConfigChange.author(text);
+    return ChangeRequest.parseAuthor(text);
   }
 }

@@ -1,13 +1,14 @@
 package io.gitconf.cli;
 
-import io.gitconf.core.ConfigChange;
-import org.eclipse.jgit.lib.PersonIdent;
+import io.gitconf.core.ChangeRateLimit;
+import io.gitconf.core.ChangeRequest;
 import picocli.CommandLine.Option;
 
 /**
- * Who changes configuration, why and where, for the commands that commit a change: the commit's
- * author and message, and the repository (pushed with {@code --push}, or always when given as a
- * URL).
+ * Who changes configuration, why and where, for every command that commits a change ({@code set},
+ * {@code import}, {@code rollback}, {@code secrets encrypt}, {@code secrets rotate}): the commit's
+ * author and message, the author's rate limit, and the repository (pushed with {@code --push}, or
+ * always when given as a URL).
  */
 final class ChangeOptions {
   @Option(
@@ -36,21 +37,32 @@ final class ChangeOptions {
 
   @Option(
       names = "--push",
-      description = "Push the commit to origin, for the syncer to mirror (always done for a URL).")
+      description = {
+        "Push the commit to origin, for the syncer to mirror (always done for a URL). The clone is first",
+        "brought up to date with origin; a clone that has diverged from it is refused."
+      })
   boolean push;
+
+  @Option(
+      names = "--rate-limit",
+      defaultValue = "10/min",
+      paramLabel = "N/UNIT",
+      description =
+          "Changes one user may make (default: ${DEFAULT-VALUE}); counted from Git history.")
+  String rateLimit;
 
   /** The working copy to change; the caller closes it. */
   Workspace open() {
     return Workspace.open(repo, push);
   }
 
-  /** True when the commit is pushed: asked for, or the repository is a URL (a temporary clone). */
-  boolean pushes() {
-    return push || Workspace.isUrl(repo);
-  }
-
-  /** The commit author; a bare name gets an empty email. */
-  PersonIdent author() {
-    return ConfigChange.author(user);
+  /**
+   * The request, checked: a blank reason or a malformed user is refused here, before a repository
+   * is opened or cloned.
+   */
+  ChangeRequest request() {
+    ChangeRequest request = new ChangeRequest(user, reason, ChangeRateLimit.parse(rateLimit));
+    request.author();
+    return request;
   }
 }

@@ -2,30 +2,18 @@ package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.ChangeRequest;
 import io.gitconf.core.ConfigChange;
-import io.gitconf.core.ConfigPath;
-import io.gitconf.core.ConfigRepository;
-import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
+import io.gitconf.core.ImportValues;
 import io.gitconf.core.OverlayEditor;
-import io.gitconf.core.Problem;
-import io.gitconf.core.RepoTree;
-import io.gitconf.core.SecretMask;
-import io.gitconf.core.crypto.EncryptedValue;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.revwalk.RevCommit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,51 +44,21 @@ final class ImportCommand implements Callable<Integer> {
   String environment;
 
   @Override
-  public Integer call() throws IOException, GitAPIException {
+  public Integer call() throws IOException {
+    SortedMap<String, JsonNode> incoming = read(file);
+    ChangeRequest request = change.request();
     try (Workspace workspace = change.open()) {
-      return apply(workspace);
+      ImportValues values = ImportValues.of(environment, incoming, file.toString());
+      ConfigChange.Result result = ConfigChange.apply(workspace.target(), request, values);
+      return report(values, result);
     }
   }
 
-  private int apply(Workspace workspace) throws IOException, GitAPIException {
-    ConfigRepository before = ConfigRepository.load(RepoTree.directory(workspace.dir()));
-    ConfigSnapshot current = before.snapshot(environment);
-    SortedMap<String, JsonNode> incoming = read(file);
-    Map<String, String> edited = new LinkedHashMap<>();
-    int changed = 0;
-    int skippedSecrets = 0;
-    for (Map.Entry<String, JsonNode> leaf : incoming.entrySet()) {
-      ConfigPath path = ConfigPath.parse(leaf.getKey());
-      JsonNode value = leaf.getValue();
-      if (!before.requireManifest().categories().containsKey(path.category())) {
-        throw new GitconfException.BadRequest(
-            file + ": unknown category '" + path.category() + "'");
-      }
-      boolean masked = value.isTextual() && value.asText().equals(SecretMask.MASK);
-      if (masked || current.get(path).map(value::equals).orElse(false)) {
-        continue;
-      }
-      // A ciphertext is bound to its scope: one exported from another environment cannot be written
-      // here.
-      if (value.isTextual()
-          && EncryptedValue.isEncrypted(value.asText())
-          && !EncryptedValue.parse(value.asText()).scope().equals(environment)) {
-        skippedSecrets++;
-        continue;
-      }
-      String overlay = ConfigChange.overlayFile(environment, path.category());
-      String text =
-          edited.containsKey(overlay)
-              ? edited.get(overlay)
-              : readIfExists(workspace.dir().resolve(overlay));
-      edited.put(
-          overlay,
-          OverlayEditor.set(overlay, text, path.segments().subList(1, path.depth()), value));
-      changed++;
-    }
+  private int report(ImportValues values, ConfigChange.Result result) {
     ObjectNode json = OutputOption.object();
     json.put("environment", environment);
     json.put("file", file.toString());
+    int skippedSecrets = values.skippedSecrets();
     json.put("skippedSecrets", skippedSecrets);
     PrintWriter out = output.progress();
     if (skippedSecrets > 0) {
@@ -112,7 +70,7 @@ final class ImportCommand implements Callable<Integer> {
               + environment);
       out.flush();
     }
-    if (edited.isEmpty()) {
+    if (result.commit().isEmpty()) {
       if (output.json()) {
         output.print(json.put("changed", false));
         return ExitCodes.OK;
@@ -121,57 +79,30 @@ final class ImportCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    Map<String, byte[]> changes = new LinkedHashMap<>();
-    edited.forEach((path, text) -> changes.put(path, text.getBytes(StandardCharsets.UTF_8)));
-    ConfigRepository after =
-        ConfigRepository.load(RepoTree.directory(workspace.dir()).with(changes));
-    List<Problem> errors = after.validate().stream().filter(Problem::isError).toList();
-    if (!errors.isEmpty()) {
-      throw new GitconfException.ValidationFailed(file + " applied to " + environment, errors);
-    }
-    PersonIdent author = change.author();
-    Git git = workspace.git();
-    var commit =
-        git.commit()
-            .setAuthor(author)
-            .setCommitter(author)
-            .setMessage(change.reason)
-            .setSign(false);
-    for (Map.Entry<String, String> overlay : edited.entrySet()) {
-      Path target = workspace.dir().resolve(overlay.getKey());
-      Files.createDirectories(target.getParent());
-      Files.writeString(target, overlay.getValue(), StandardCharsets.UTF_8);
-      String gitPath = workspace.gitPath(overlay.getKey());
-      git.add().addFilepattern(gitPath).call();
-      commit.setOnly(gitPath);
-    }
-    RevCommit made = commit.call();
+    int changed = values.values();
+    List<String> files = result.files();
     if (output.json()) {
-      json.put("changed", true).put("commit", made.name()).put("values", changed);
-      edited.keySet().forEach(json.putArray("files")::add);
-      workspace.publish(out);
+      json.put("changed", true).put("commit", result.commit().get()).put("values", changed);
+      files.forEach(json.putArray("files")::add);
+      result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
       out.flush();
-      output.print(json.put("pushed", change.pushes()));
+      output.print(json.put("pushed", result.pushedTo().isPresent()));
       return ExitCodes.OK;
     }
     out.println(
         "Committed "
-            + made.abbreviate(8).name()
+            + result.commit().get().substring(0, 8)
             + ": "
             + changed
             + (changed == 1 ? " value" : " values")
             + " in "
-            + edited.size()
-            + (edited.size() == 1 ? " file" : " files")
+            + files.size()
+            + (files.size() == 1 ? " file" : " files")
             + " of "
             + environment);
-    workspace.publish(out);
+    result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
     out.flush();
     return ExitCodes.OK;
-  }
-
-  private static String readIfExists(Path path) throws IOException {
-    return Files.exists(path) ? Files.readString(path) : "";
   }
 
   /**

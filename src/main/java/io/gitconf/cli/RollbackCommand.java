@@ -1,35 +1,19 @@
 package io.gitconf.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.ChangeRequest;
 import io.gitconf.core.ConfigChange;
 import io.gitconf.core.ConfigDiff;
-import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
-import io.gitconf.core.OverlayEditor;
-import io.gitconf.core.Problem;
-import io.gitconf.core.RepoTree;
+import io.gitconf.core.RollbackPlan;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.MirrorStore;
 import io.gitconf.sync.VersionRecord;
 import java.io.Console;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.revwalk.RevCommit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,31 +60,33 @@ final class RollbackCommand implements Callable<Integer> {
   boolean breakGlass;
 
   @Override
-  public Integer call() throws IOException, GitAPIException {
+  public Integer call() {
     if (breakGlass) {
       return breakGlass();
     }
-    ConfigSnapshot target;
-    VersionRecord record;
-    try (Database db = database.open()) {
-      MirrorStore store = new MirrorStore(db.dataSource());
-      target = store.snapshot(environment, version);
-      record =
-          store.history(environment).stream()
-              .filter(v -> v.version() == version)
-              .findFirst()
-              .orElseThrow();
-    }
+    ChangeRequest request = change.request();
     try (Workspace workspace = change.open()) {
-      return rollback(workspace, target, record);
+      ConfigRepository head = ConfigChange.head(workspace.target());
+      head.requireManifest().requireEnvironment(environment);
+      ConfigSnapshot target;
+      VersionRecord record;
+      try (Database db = database.open()) {
+        MirrorStore store = new MirrorStore(db.dataSource());
+        target = store.snapshot(environment, version);
+        record =
+            store.history(environment).stream()
+                .filter(v -> v.version() == version)
+                .findFirst()
+                .orElseThrow();
+      }
+      return rollback(
+          workspace, request, RollbackPlan.of(head, environment, target, version), record);
     }
   }
 
-  private int rollback(Workspace workspace, ConfigSnapshot target, VersionRecord record)
-      throws IOException, GitAPIException {
-    ConfigRepository before = ConfigRepository.load(RepoTree.directory(workspace.dir()));
-    ConfigSnapshot current = before.snapshot(environment);
-    ConfigDiff diff = ConfigDiff.between(current, target, before.schemas());
+  private int rollback(
+      Workspace workspace, ChangeRequest request, RollbackPlan plan, VersionRecord record) {
+    ConfigDiff diff = plan.diff();
     PrintWriter out = output.out();
     ObjectNode json = result(diff).put("versionCommit", record.commitId());
     if (diff.isEmpty()) {
@@ -112,13 +98,6 @@ final class RollbackCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    Map<String, String> edited = overlayEdits(workspace.dir(), current, target, diff);
-    Map<String, byte[]> changes = new LinkedHashMap<>();
-    edited.forEach((file, text) -> changes.put(file, text.getBytes(StandardCharsets.UTF_8)));
-    ConfigRepository after =
-        ConfigRepository.load(RepoTree.directory(workspace.dir()).with(changes));
-    check(before, after, target);
-
     if (!output.json()) {
       out.println(
           "Rolling "
@@ -137,23 +116,33 @@ final class RollbackCommand implements Callable<Integer> {
     if (!approved(json, "committed", "Commit this rollback? [y/N] ")) {
       return ExitCodes.USAGE;
     }
-    RevCommit made = commit(workspace, edited);
+    ConfigChange.Result made = ConfigChange.apply(workspace.target(), request, plan.change());
+    if (made.commit().isEmpty()) {
+      throw new GitconfException.Conflict(
+          environment
+              + " already equals version "
+              + version
+              + " at the clone's last commit; nothing was changed");
+    }
+    String commit = made.commit().get();
     if (output.json()) {
-      workspace.publish(output.progress());
+      made.pushedTo().ifPresent(remote -> output.progress().println("Pushed to " + remote));
       output.progress().flush();
       output.print(
-          json.put("committed", true).put("commit", made.name()).put("pushed", change.pushes()));
+          json.put("committed", true)
+              .put("commit", commit)
+              .put("pushed", made.pushedTo().isPresent()));
       return ExitCodes.OK;
     }
     out.println(
         "Committed "
-            + made.abbreviate(8).name()
+            + commit.substring(0, 8)
             + ": "
             + environment
             + " as of version "
             + version
             + "; the syncer activates it as a new version");
-    workspace.publish(out);
+    made.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
     out.flush();
     return ExitCodes.OK;
   }
@@ -214,75 +203,6 @@ final class RollbackCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** Overlay texts that make the environment resolve to the target: removals first, then values. */
-  private Map<String, String> overlayEdits(
-      Path repo, ConfigSnapshot current, ConfigSnapshot target, ConfigDiff diff)
-      throws IOException {
-    Map<String, String> edited = new LinkedHashMap<>();
-    List<ConfigDiff.Change> ordered = new ArrayList<>(diff.changes());
-    ordered.sort(
-        Comparator.comparing((ConfigDiff.Change c) -> c.kind() != ConfigDiff.Kind.REMOVED));
-    for (ConfigDiff.Change edit : ordered) {
-      ConfigPath path = ConfigPath.parse(edit.path());
-      String file = ConfigChange.overlayFile(environment, path.category());
-      String text = edited.containsKey(file) ? edited.get(file) : readIfExists(repo.resolve(file));
-      List<String> keys = path.segments().subList(1, path.depth());
-      if (edit.kind() == ConfigDiff.Kind.REMOVED) {
-        boolean inherited =
-            current.provenance(path).stream()
-                .anyMatch(
-                    l ->
-                        l.action() == ConfigSnapshot.Layer.Action.SET
-                            && !l.origin().file().equals(file));
-        text =
-            inherited
-                ? OverlayEditor.delete(file, text, keys)
-                : OverlayEditor.remove(file, text, keys);
-      } else {
-        JsonNode value = target.leaves().get(edit.path());
-        text = OverlayEditor.set(file, text, keys, value);
-      }
-      edited.put(file, text);
-    }
-    return edited;
-  }
-
-  /**
-   * The edit must give exactly the target, pass validation, and leave every other environment as it
-   * was.
-   */
-  private void check(ConfigRepository before, ConfigRepository after, ConfigSnapshot target) {
-    List<Problem> errors = after.validate().stream().filter(Problem::isError).toList();
-    if (!errors.isEmpty()) {
-      throw new GitconfException.ValidationFailed(
-          "rolling " + environment + " back to version " + version, errors);
-    }
-    if (!after.snapshot(environment).checksum().equals(target.checksum())) {
-      throw new GitconfException.BadRequest(
-          "cannot express version "
-              + version
-              + " of "
-              + environment
-              + " as a change of its overlays alone; "
-              + "compare with gitconf diff and edit by hand");
-    }
-    for (String other : before.requireManifest().environmentNames()) {
-      if (!other.equals(environment)
-          && !before.snapshot(other).checksum().equals(after.snapshot(other).checksum())) {
-        throw new GitconfException.BadRequest(
-            "rolling back "
-                + environment
-                + " would also change "
-                + other
-                + " (it inherits "
-                + environment
-                + "); roll back with an edit that keeps "
-                + other
-                + " as it is");
-      }
-    }
-  }
-
   private void printChanges(PrintWriter out, ConfigDiff diff) {
     out.println(environment + ": " + DiffCommand.summary(diff));
     for (ConfigDiff.Change edit : diff.changes()) {
@@ -336,36 +256,5 @@ final class RollbackCommand implements Callable<Integer> {
     }
     String answer = console.readLine(question);
     return answer != null && answer.strip().equalsIgnoreCase("y");
-  }
-
-  private RevCommit commit(Workspace workspace, Map<String, String> edited)
-      throws IOException, GitAPIException {
-    PersonIdent author = change.author();
-    Git git = workspace.git();
-    var commit =
-        git.commit()
-            .setAuthor(author)
-            .setCommitter(author)
-            .setMessage(
-                change.reason + "\n\nRoll back " + environment + " to version " + version + ".")
-            .setSign(false);
-    for (Map.Entry<String, String> file : edited.entrySet()) {
-      Path target = workspace.dir().resolve(file.getKey());
-      String gitPath = workspace.gitPath(file.getKey());
-      if (file.getValue().isEmpty()) {
-        Files.deleteIfExists(target);
-        git.rm().addFilepattern(gitPath).call();
-      } else {
-        Files.createDirectories(target.getParent());
-        Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
-        git.add().addFilepattern(gitPath).call();
-      }
-      commit.setOnly(gitPath);
-    }
-    return commit.call();
-  }
-
-  private static String readIfExists(Path path) throws IOException {
-    return Files.exists(path) ? Files.readString(path) : "";
   }
 }

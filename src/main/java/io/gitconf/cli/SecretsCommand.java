@@ -1,36 +1,22 @@
 package io.gitconf.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import io.gitconf.core.ChangeRequest;
 import io.gitconf.core.ConfigChange;
 import io.gitconf.core.ConfigPath;
-import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.GitconfException;
-import io.gitconf.core.OverlayEditor;
-import io.gitconf.core.RepoTree;
-import io.gitconf.core.crypto.EncryptedValue;
+import io.gitconf.core.SecretChanges;
 import io.gitconf.core.crypto.EncryptionKeys;
 import io.gitconf.core.crypto.Secret;
 import io.gitconf.core.crypto.SecretCipher;
-import io.gitconf.core.crypto.SecretRules;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.Status;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.PersonIdent;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -66,7 +52,11 @@ final class SecretsCommand {
       spec.commandLine().getOut().println(EncryptionKeys.generateMasterKey());
       spec.commandLine().getOut().flush();
       PrintWriter err = spec.commandLine().getErr();
-      err.println("Keep it in your secret manager and give it to gitconf as GITCONF_MASTER_KEY.");
+      err.println(
+          "Keep it in your secret manager and give it to gitconf as GITCONF_MASTER_KEY, with a key"
+              + " id the repository does not use yet as GITCONF_MASTER_KEY_ID (e.g. k2 when its"
+              + " values are under k1); keep the old key as GITCONF_MASTER_KEY_<OLD ID> and run"
+              + " gitconf secrets rotate.");
       err.flush();
       return ExitCodes.OK;
     }
@@ -100,18 +90,12 @@ final class SecretsCommand {
       name = "encrypt",
       mixinStandardHelpOptions = true,
       description = {
-        "Encrypt a secret read from standard input (never from the command line) and write it into the",
-        "overlay of the environment (or base/), keeping the rest of the file as it is. Commit it yourself."
+        "Encrypt a secret read from standard input (never from the command line) under the current key id and",
+        "commit it into the overlay of the environment (or base/), keeping the rest of the file as it is."
       })
   static final class Encrypt implements Callable<Integer> {
     @Spec CommandSpec spec;
-
-    @Option(
-        names = "--repo",
-        paramLabel = "DIR",
-        defaultValue = ".",
-        description = "Config repository (default: .).")
-    Path repo;
+    @Mixin ChangeOptions change;
 
     @Option(
         names = "--env",
@@ -145,36 +129,40 @@ final class SecretsCommand {
                 + " and clear it from your shell history)");
       }
       ConfigPath configPath = ConfigPath.parse(path);
-      ConfigRepository repository = ConfigRepository.load(RepoTree.directory(repo));
-      if (!environment.equals("base")) {
-        repository.requireManifest().requireEnvironment(environment);
-      }
-      if (!repository.schemas().isSecret(configPath)) {
-        throw new GitconfException.BadRequest(
-            configPath + " is not marked x-secret in its schema; only secret paths are encrypted");
-      }
+      ChangeRequest request = change.request();
       EncryptionKeys keys = Keys.fromEnvironment();
-      Secret plaintext = readPlaintext(configPath);
-      String encrypted = SecretCipher.of(keys).encrypt(environment, configPath, plaintext);
-      String file = ConfigChange.overlayFile(environment, configPath.category());
-      Path target = repo.resolve(file);
-      String text = Files.exists(target) ? Files.readString(target) : "";
-      List<String> keysInFile = configPath.segments().subList(1, configPath.depth());
-      String edited = OverlayEditor.set(file, text, keysInFile, TextNode.valueOf(encrypted));
-      Files.createDirectories(target.getParent());
-      Files.writeString(target, edited, StandardCharsets.UTF_8);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(
-          "Encrypted "
-              + configPath
-              + " for "
-              + environment
-              + " (key "
-              + keys.currentKeyId()
-              + ") into "
-              + file);
-      out.println("Review with git diff, then commit.");
-      out.flush();
+      try (Workspace workspace = change.open()) {
+        // Checked before the secret is read, and again when it is written.
+        SecretChanges.requireSecretPath(
+            ConfigChange.head(workspace.target()), environment, configPath);
+        String encrypted =
+            SecretCipher.of(keys).encrypt(environment, configPath, readPlaintext(configPath));
+        ConfigChange.Result result =
+            ConfigChange.apply(
+                workspace.target(),
+                request,
+                SecretChanges.encrypt(environment, configPath, encrypted, keys));
+        String file = ConfigChange.overlayFile(environment, configPath.category());
+        PrintWriter out = spec.commandLine().getOut();
+        if (result.commit().isEmpty()) {
+          out.println("No change: " + configPath + " in " + file + " is unchanged");
+        } else {
+          out.println(
+              "Committed "
+                  + result.commit().get().substring(0, 8)
+                  + ": "
+                  + configPath
+                  + " encrypted for "
+                  + environment
+                  + " under key "
+                  + keys.currentKeyId()
+                  + " ("
+                  + file
+                  + ")");
+          result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
+        }
+        out.flush();
+      }
       return ExitCodes.OK;
     }
 
@@ -216,114 +204,39 @@ final class SecretsCommand {
       })
   static final class Rotate implements Callable<Integer> {
     @Spec CommandSpec spec;
-
-    @Option(
-        names = "--repo",
-        paramLabel = "DIR",
-        defaultValue = ".",
-        description = "Config repository (default: .).")
-    Path repo;
+    @Mixin ChangeOptions change;
 
     @Option(names = "--kid", required = true, paramLabel = "KID", description = "The new key id.")
     String kid;
 
-    @Option(
-        names = "--author",
-        paramLabel = "NAME <EMAIL>",
-        description = "Author of the commit (default: user.name and user.email of the Git config).")
-    String author;
-
     @Override
-    public Integer call() throws IOException, GitAPIException {
-      PersonIdent explicitAuthor = author == null ? null : Authors.parse(author);
-      EncryptionKeys keys = Keys.fromEnvironment();
-      if (!keys.currentKeyId().equals(kid)) {
-        throw new GitconfException.BadRequest(
-            "the current key id is "
-                + keys.currentKeyId()
-                + ", not "
-                + kid
-                + ": set "
-                + EncryptionKeys.MASTER_KEY_ID
-                + "="
-                + kid
-                + " and provide that key, keeping the old one as GITCONF_MASTER_KEY_<OLD>");
-      }
-      try (Git git = Git.open(repo.toFile())) {
-        requireNoUncommittedChanges(git);
-      }
-      SecretCipher cipher = SecretCipher.of(keys);
-      Map<String, String> rewritten = new LinkedHashMap<>();
-      int count = 0;
-      for (String file : RepoTree.directory(repo).files()) {
-        if (!(file.startsWith("base/") || file.startsWith("environments/"))
-            || !file.endsWith(".yaml")) {
-          continue;
+    public Integer call() {
+      ChangeRequest request = change.request();
+      SecretChanges.Rotation rotation = SecretChanges.rotate(Keys.fromEnvironment(), kid);
+      try (Workspace workspace = change.open()) {
+        ConfigChange.Result result = ConfigChange.apply(workspace.target(), request, rotation);
+        PrintWriter out = spec.commandLine().getOut();
+        if (result.commit().isEmpty()) {
+          out.println("Nothing to rotate: every secret is already under key " + kid);
+        } else {
+          int count = rotation.count();
+          int files = result.files().size();
+          out.println(
+              "Committed "
+                  + result.commit().get().substring(0, 8)
+                  + ": "
+                  + count
+                  + (count == 1 ? " secret" : " secrets")
+                  + " re-encrypted under key "
+                  + kid
+                  + " in "
+                  + files
+                  + (files == 1 ? " file" : " files"));
+          result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
         }
-        String text = Files.readString(repo.resolve(file));
-        String scope = SecretRules.scopeOf(file).orElseThrow();
-        String category =
-            file.substring(file.lastIndexOf('/') + 1, file.length() - ".yaml".length());
-        String updated = text;
-        for (Map.Entry<String, JsonNode> leaf : OverlayEditor.leaves(file, text).entrySet()) {
-          String value = leaf.getValue().asText();
-          if (!leaf.getValue().isTextual()
-              || !EncryptedValue.isEncrypted(value)
-              || EncryptedValue.parse(value).keyId().equals(kid)) {
-            continue;
-          }
-          ConfigPath path = ConfigPath.parse(category + "." + leaf.getKey());
-          String fresh = cipher.encrypt(scope, path, cipher.decrypt(path, scope, value));
-          updated = updated.replace(value, fresh);
-          count++;
-        }
-        if (!updated.equals(text)) {
-          rewritten.put(file, updated);
-        }
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      if (rewritten.isEmpty()) {
-        out.println("Nothing to rotate: every secret is already under key " + kid);
         out.flush();
-        return ExitCodes.OK;
       }
-      // Every value decrypted before anything is written: a missing old key changes nothing.
-      for (Map.Entry<String, String> file : rewritten.entrySet()) {
-        Files.writeString(repo.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
-      }
-      try (Git git = Git.open(repo.toFile())) {
-        PersonIdent ident =
-            explicitAuthor != null ? explicitAuthor : new PersonIdent(git.getRepository());
-        for (String file : rewritten.keySet()) {
-          git.add().addFilepattern(file).call();
-        }
-        String message =
-            "Rotate " + count + (count == 1 ? " secret" : " secrets") + " to key " + kid;
-        git.commit().setAuthor(ident).setCommitter(ident).setMessage(message).setSign(false).call();
-        out.println(
-            message + " in " + rewritten.size() + (rewritten.size() == 1 ? " file" : " files"));
-      }
-      out.flush();
       return ExitCodes.OK;
-    }
-
-    /**
-     * The rotation commit must hold re-encrypted secrets only: an edit waiting in the working tree
-     * or the index would otherwise be committed under the rotation's message, unreviewed.
-     */
-    private static void requireNoUncommittedChanges(Git git) throws GitAPIException {
-      Status status = git.status().call();
-      Set<String> files = new TreeSet<>(status.getUncommittedChanges());
-      status.getUntracked().stream()
-          .filter(f -> f.startsWith("base/") || f.startsWith("environments/"))
-          .forEach(files::add);
-      if (!files.isEmpty()) {
-        throw new GitconfException.BadRequest(
-            "uncommitted changes in "
-                + String.join(", ", files)
-                + ": commit or stash them first, so that the rotation commit holds only"
-                + " re-encrypted secrets");
-      }
     }
   }
 }

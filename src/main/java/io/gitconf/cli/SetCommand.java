@@ -2,18 +2,15 @@ package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gitconf.core.ChangeRateLimit;
+import io.gitconf.core.Change;
+import io.gitconf.core.ChangeRequest;
 import io.gitconf.core.ConfigChange;
 import io.gitconf.core.ConfigPath;
-import io.gitconf.core.GitconfException;
 import io.gitconf.core.OverlayEditor;
 import io.gitconf.core.SchemaSet;
 import io.gitconf.core.SecretMask;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.PersonIdent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,50 +48,33 @@ final class SetCommand implements Callable<Integer> {
       description = "Environment, or base.")
   String environment;
 
-  @Option(
-      names = "--rate-limit",
-      defaultValue = "10/min",
-      paramLabel = "N/UNIT",
-      description =
-          "Changes one user may make (default: ${DEFAULT-VALUE}); counted from Git history.")
-  String rateLimit;
-
   @Override
-  public Integer call() throws IOException, GitAPIException {
+  public Integer call() {
     ConfigPath configPath = ConfigPath.parse(path);
     JsonNode parsed = OverlayEditor.parseValue(value);
-    if (change.reason.isBlank()) {
-      throw new GitconfException.BadRequest("--reason must say why the value changes");
-    }
-    PersonIdent author = change.author();
+    ChangeRequest request = change.request();
     try (Workspace workspace = change.open()) {
-      return change(workspace, configPath, parsed, author);
+      ConfigChange.Result result =
+          ConfigChange.apply(
+              workspace.target(), request, Change.set(environment, configPath, parsed));
+      return report(configPath, parsed, result);
     }
   }
 
-  private int change(
-      Workspace workspace, ConfigPath configPath, JsonNode parsed, PersonIdent author) {
-    ConfigChange.Result result =
-        ConfigChange.set(
-            workspace.git(),
-            workspace.dir(),
-            environment,
-            configPath,
-            parsed,
-            author,
-            change.reason,
-            ChangeRateLimit.parse(rateLimit));
+  private int report(ConfigPath configPath, JsonNode parsed, ConfigChange.Result result) {
+    String file = ConfigChange.overlayFile(environment, configPath.category());
     if (output.json()) {
       ObjectNode json = OutputOption.object();
       json.put("changed", result.commit().isPresent());
-      result.commit().ifPresent(c -> json.put("commit", c.name()));
+      result.commit().ifPresent(c -> json.put("commit", c));
       json.put("path", configPath.toString());
       json.set("value", SecretMask.forDisplay(SchemaSet.none(), configPath, parsed));
       json.put("environment", environment);
-      json.put("file", result.file());
+      json.put("file", file);
       if (result.commit().isPresent()) {
-        workspace.publish(output.progress());
-        json.put("pushed", change.pushes());
+        result.pushedTo().ifPresent(remote -> output.progress().println("Pushed to " + remote));
+        output.progress().flush();
+        json.put("pushed", result.pushedTo().isPresent());
       }
       output.print(json);
       return ExitCodes.OK;
@@ -102,18 +82,13 @@ final class SetCommand implements Callable<Integer> {
     PrintWriter out = output.out();
     if (result.commit().isEmpty()) {
       out.println(
-          "No change: "
-              + configPath
-              + " is already "
-              + Values.text(parsed)
-              + " in "
-              + result.file());
+          "No change: " + configPath + " is already " + Values.text(parsed) + " in " + file);
       out.flush();
       return ExitCodes.OK;
     }
     out.println(
         "Committed "
-            + result.commit().get().abbreviate(8).name()
+            + result.commit().get().substring(0, 8)
             + ": "
             + configPath
             + " = "
@@ -121,9 +96,9 @@ final class SetCommand implements Callable<Integer> {
             + " in "
             + environment
             + " ("
-            + result.file()
+            + file
             + ")");
-    workspace.publish(out);
+    result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
     out.flush();
     return ExitCodes.OK;
   }

@@ -1,9 +1,9 @@
 package io.gitconf.cli;
 
+import io.gitconf.core.ChangeTarget;
 import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,28 +82,19 @@ final class Workspace implements AutoCloseable {
     return dir;
   }
 
-  /** A config repository file as Git names it (the config repository may be a subdirectory). */
-  String gitPath(String file) {
-    Path workTree = git.getRepository().getWorkTree().toPath().toAbsolutePath().normalize();
-    Path absolute = dir.toAbsolutePath().normalize().resolve(file);
-    return workTree.relativize(absolute).toString().replace('\\', '/');
-  }
-
   Git git() {
     return git;
   }
 
-  /** Pushes the commit just made, when asked or when the workspace is a temporary clone. */
-  void publish(PrintWriter out) {
-    if (!push) {
-      return;
-    }
-    GitRemotes.push(
-        git,
-        temporary
-            ? "nothing was changed there; run the command again"
-            : "the commit is kept locally");
-    out.println("Pushed to " + GitRemotes.describe(git));
+  /**
+   * Where a change is made: pushed when asked, and always from a temporary clone, whose commit
+   * would otherwise be lost with it.
+   */
+  ChangeTarget target() {
+    ChangeTarget target =
+        ChangeTarget.of(git, dir)
+            .push(push || temporary ? ChangeTarget.Push.ALWAYS : ChangeTarget.Push.NEVER);
+    return temporary ? target.temporary() : target;
   }
 
   @Override

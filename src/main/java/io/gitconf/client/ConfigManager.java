@@ -96,9 +96,7 @@ public final class ConfigManager implements AutoCloseable {
     resources.reloader(reloader);
     this.writer =
         builder.configRepository != null
-            ? Optional.of(
-                new ChangeWriter(
-                    builder.configRepository, Optional.empty(), GitRemotes.credentials()))
+            ? Optional.of(ChangeWriter.pushing(builder.configRepository, GitRemotes.credentials()))
             : source.writer();
     reloader.startPolling(
         resources.executor(
@@ -221,7 +219,10 @@ public final class ConfigManager implements AutoCloseable {
    * @throws GitconfException.RateLimited when {@code user} made as many changes as the rate limit
    *     allows; it says when to retry
    * @throws GitconfException.BadRequest with no config repository to commit to, for a secret path,
-   *     an unknown category or a blank reason
+   *     an unknown category, a blank reason, a malformed user, or a {@code configRepository} clone
+   *     without {@code origin}
+   * @throws GitconfException.Conflict when the clone has diverged from {@code origin}, holds
+   *     uncommitted changes to the file, stays locked by another change, or the remote moved
    * @throws GitconfException.Unavailable when the repository or its remote cannot be reached
    * @throws IllegalStateException when the manager is closed
    */

@@ -1,11 +1,18 @@
 package io.gitconf.core;
 
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.MergeCommand;
+import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
@@ -42,10 +49,27 @@ public final class GitRemotes {
     return git.getRepository().getConfig().getString("remote", "origin", "url") != null;
   }
 
-  /** The URL of {@code origin}, for messages (a password in it masked). */
+  /**
+   * The URL of {@code origin}, for messages (a password in it masked); a clone without one says so
+   * rather than naming a remote that does not exist.
+   */
   public static String describe(Git git) {
-    return redact(
-        String.valueOf(git.getRepository().getConfig().getString("remote", "origin", "url")));
+    String url = git.getRepository().getConfig().getString("remote", "origin", "url");
+    return url == null
+        ? "origin (no such remote in " + git.getRepository().getDirectory() + ")"
+        : redact(url);
+  }
+
+  /**
+   * The refusal of a change that must be pushed from a clone without {@code origin}, made before
+   * anything is committed.
+   */
+  static GitconfException.BadRequest noOrigin(Path dir) {
+    return new GitconfException.BadRequest(
+        dir
+            + " has no remote named origin, so the change cannot be pushed; nothing was changed"
+            + " (add the remote with git remote add origin URL, or make the change without"
+            + " pushing it)");
   }
 
   /**
@@ -108,43 +132,45 @@ public final class GitRemotes {
     }
   }
 
-  /** Pushes the current branch to {@code origin}; a refusal says the commit is kept locally. */
-  public static void push(Git git) {
-    push(git, "the commit is kept locally");
-  }
-
   /**
-   * Pushes the current branch to the branch of the same name on {@code origin}.
+   * Pushes the current branch to the branch of the same name on {@code origin}. A {@code pre-push}
+   * hook runs with its output on standard error, where it cannot mix with a command's result.
    *
    * @param onFailure what became of the commit, for the message when the push fails
+   * @throws GitconfException.Conflict when the remote moved (the push would not fast-forward)
    * @throws GitconfException.Unavailable when the remote cannot be reached or refuses the push
    */
-  public static void push(Git git, String onFailure) {
-    push(git, onFailure, credentials());
-  }
-
-  /** As {@link #push(Git, String)}, with the given credentials. */
-  public static void push(Git git, String onFailure, Optional<CredentialsProvider> credentials) {
+  static void push(Git git, String onFailure, Optional<CredentialsProvider> credentials) {
     try {
       String branch = git.getRepository().getBranch();
       var push =
-          git.push().setRemote("origin").setRefSpecs(new RefSpec("HEAD:refs/heads/" + branch));
+          git.push()
+              .setRemote("origin")
+              .setRefSpecs(new RefSpec("HEAD:refs/heads/" + branch))
+              .setHookOutputStream(System.err)
+              .setHookErrorStream(System.err);
       credentials.ifPresent(push::setCredentialsProvider);
       for (PushResult result : push.call()) {
         for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-          if (update.getStatus() != RemoteRefUpdate.Status.OK
-              && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
-            throw new GitconfException.Unavailable(
-                "push of "
-                    + update.getRemoteName()
-                    + " to "
-                    + describe(git)
-                    + " refused: "
-                    + update.getStatus()
-                    + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")")
-                    + "; "
-                    + onFailure);
+          RemoteRefUpdate.Status status = update.getStatus();
+          if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
+            continue;
           }
+          String message =
+              "push of "
+                  + update.getRemoteName()
+                  + " to "
+                  + describe(git)
+                  + " refused: "
+                  + status
+                  + (update.getMessage() == null ? "" : " (" + update.getMessage() + ")")
+                  + "; "
+                  + onFailure;
+          if (status == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
+              || status == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED) {
+            throw new GitconfException.Conflict(message);
+          }
+          throw new GitconfException.Unavailable(message);
         }
       }
     } catch (java.io.IOException | GitAPIException | RuntimeException e) {
@@ -153,6 +179,94 @@ public final class GitRemotes {
       }
       throw new GitconfException.Unavailable(
           "cannot push to " + describe(git) + ": " + redact(reason(e)) + "; " + onFailure, e);
+    }
+  }
+
+  /**
+   * Brings a clone up to date with {@code origin} before a change that will be pushed is made on
+   * it, so the commit lands on top of the remote branch: a clone gitconf owns is reset to {@code
+   * origin/<branch>}; a person's clone is fast-forwarded, and refused when it has diverged (its
+   * commits and the remote's would have to be merged by a person).
+   *
+   * @throws GitconfException.Conflict for a diverged clone, or one that cannot fast-forward over
+   *     uncommitted changes
+   */
+  static void catchUp(
+      Git git, Path dir, Optional<String> ownedBranch, Optional<CredentialsProvider> credentials) {
+    fetch(git, credentials);
+    Repository repository = git.getRepository();
+    try {
+      String branch = ownedBranch.isPresent() ? ownedBranch.get() : repository.getBranch();
+      String tracking = "refs/remotes/origin/" + branch;
+      ObjectId remote = repository.resolve(tracking);
+      if (remote == null) {
+        return; // The remote has no such branch yet: the push creates it.
+      }
+      if (ownedBranch.isPresent()) {
+        git.reset().setMode(ResetCommand.ResetType.HARD).setRef(tracking).call();
+        return;
+      }
+      ObjectId head = repository.resolve("HEAD");
+      try (RevWalk walk = new RevWalk(repository)) {
+        RevCommit local = walk.parseCommit(head);
+        RevCommit theirs = walk.parseCommit(remote);
+        if (walk.isMergedInto(theirs, local)) {
+          return;
+        }
+        if (!walk.isMergedInto(local, theirs)) {
+          throw new GitconfException.Conflict(
+              dir
+                  + ": "
+                  + branch
+                  + " has diverged from origin/"
+                  + branch
+                  + " ("
+                  + count(repository, local, theirs)
+                  + " local and "
+                  + count(repository, theirs, local)
+                  + " remote commits); bring it up to date (git pull --rebase) before changing"
+                  + " configuration; nothing was changed");
+        }
+      }
+      var merge =
+          git.merge()
+              .include(remote)
+              .setFastForward(MergeCommand.FastForwardMode.FF_ONLY)
+              .setCommit(true)
+              .call();
+      if (!merge.getMergeStatus().isSuccessful()) {
+        throw new GitconfException.Conflict(
+            dir
+                + ": cannot fast-forward to origin/"
+                + branch
+                + " ("
+                + merge.getMergeStatus()
+                + "); commit or stash the uncommitted changes in the way; nothing was changed");
+      }
+    } catch (GitAPIException e) {
+      throw new GitconfException.Conflict(
+          dir
+              + ": cannot bring the clone up to date with origin: "
+              + redact(e.getMessage())
+              + "; nothing was changed",
+          e);
+    } catch (java.io.IOException e) {
+      throw new GitconfException.Unavailable(
+          dir + ": cannot read the clone: " + e.getMessage() + "; nothing was changed", e);
+    }
+  }
+
+  /** Commits reachable from {@code from} and not from {@code not}. */
+  private static int count(Repository repository, RevCommit from, RevCommit not)
+      throws java.io.IOException {
+    try (RevWalk walk = new RevWalk(repository)) {
+      walk.markStart(walk.parseCommit(from));
+      walk.markUninteresting(walk.parseCommit(not));
+      int count = 0;
+      while (walk.next() != null) {
+        count++;
+      }
+      return count;
     }
   }
 

@@ -189,6 +189,103 @@ class PreCommitHookTest {
             "environments/prod/risk.yaml:2: risk.parameters.maxExposurePercent: must be <= 100 (maximum)");
   }
 
+  /**
+   * Every command that commits, run as a user runs it with the hook installed (and a pre-push hook
+   * that talks on standard output): standard output holds exactly one JSON document, the pre-commit
+   * hook is not run again over the tree gitconf has just validated, and the pre-push hook's words
+   * go to standard error.
+   */
+  @Test
+  void jsonOutputStaysParseableWithHooksInstalledAndThePreCommitHookIsNotRunAgain()
+      throws Exception {
+    Path repo = dir.resolve("config");
+    assertThat(Cli.run("init", repo.toString()).exitCode()).isZero();
+    Path remote = dir.resolve("remote.git");
+    org.eclipse.jgit.api.Git.cloneRepository()
+        .setBare(true)
+        .setURI(repo.toUri().toString())
+        .setDirectory(remote.toFile())
+        .call()
+        .close();
+    assertThat(git(repo, "remote", "add", "origin", remote.toString()).code()).isZero();
+    assertThat(git(repo, "fetch", "-q", "origin").code()).isZero();
+    assertThat(Cli.run("hooks", "install", "--repo", repo.toString()).exitCode()).isZero();
+    Path ran = dir.resolve("hook-ran");
+    Path wrapper = dir.resolve("gitconf-for-hook");
+    Files.writeString(
+        wrapper, "#!/bin/sh\necho \"$@\" >> '" + ran + "'\nexec " + launcher() + " \"$@\"\n");
+    Path prePush = repo.resolve(".git/hooks/pre-push");
+    Files.writeString(prePush, "#!/bin/sh\necho 'pre-push: the desk says hello'\nexit 0\n");
+    for (Path script : List.of(wrapper, prePush)) {
+      Files.setPosixFilePermissions(
+          script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    // The hook itself still works for a person's commit, through the same wrapper.
+    Files.writeString(
+        repo.resolve("environments/prod/risk.yaml"),
+        Files.readString(repo.resolve("environments/prod/risk.yaml"))
+            .replace("maxOpenPositions: 5", "maxOpenPositions: 4"));
+    Run byHand = git(repo, Map.of("GITCONF", wrapper.toString()), "commit", "-a", "-m", "By hand");
+    assertThat(byHand.code()).as(byHand.output()).isZero();
+    assertThat(Files.readString(ran)).isEqualTo("validate --staged --repo .\n");
+    Files.delete(ran);
+
+    Path values =
+        Files.writeString(
+            dir.resolve("values.yaml"), "risk:\n  parameters:\n    maxOpenPositions: 3\n");
+    List<List<String>> commands =
+        List.of(
+            List.of("set", "risk.parameters.maxExposurePercent", "19", "--env", "prod"),
+            List.of("import", values.toString(), "--env", "prod"));
+    for (List<String> command : commands) {
+      List<String> args = new java.util.ArrayList<>(command);
+      args.addAll(
+          List.of(
+              "--repo",
+              repo.toString(),
+              "--user",
+              "Ada Trader <ada@desk.example>",
+              "--reason",
+              "With hooks",
+              "--push",
+              "--output",
+              "json"));
+      Process process = gitconf(args, Map.of("GITCONF", wrapper.toString()));
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor()).as(out + err).isZero();
+      com.fasterxml.jackson.databind.JsonNode json =
+          io.gitconf.core.Json.MAPPER
+              .readerFor(com.fasterxml.jackson.databind.JsonNode.class)
+              .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readValue(out);
+      assertThat(json.get("changed").asBoolean()).as(out).isTrue();
+      assertThat(json.get("pushed").asBoolean()).as(out).isTrue();
+      assertThat(out).startsWith("{");
+      assertThat(err)
+          .contains("pre-push: the desk says hello")
+          .contains("Pushed to " + remote)
+          .doesNotContain("staged index is valid");
+    }
+    assertThat(ran).doesNotExist();
+  }
+
+  private static String launcher() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return java + " -cp " + System.getProperty("java.class.path") + " " + Main.class.getName();
+  }
+
+  /** gitconf run in a process of its own, as a user runs it, its standard output a pipe. */
+  private static Process gitconf(List<String> args, Map<String, String> environment)
+      throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of(launcher().split(" ")));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(name -> name.startsWith("GITCONF_"));
+    builder.environment().putAll(environment);
+    return builder.start();
+  }
+
   @Test
   void installingAgainReplacesTheHookGitconfWrote() throws IOException {
     Path repo = dir.resolve("config");

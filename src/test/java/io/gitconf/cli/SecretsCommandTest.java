@@ -37,7 +37,12 @@ class SecretsCommandTest {
   static final String VECTOR_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
   static final String PLAINTEXT = "s3cr3t-PLAINTEXT-7f";
+
+  /** A third key (the bytes 0x20..0x3f), neither the demo key nor {@link #VECTOR_KEY}. */
+  static final String OTHER_KEY = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+
   private static final PersonIdent ADA = new PersonIdent("Ada Trader", "ada@desk.example");
+  private static final String USER = "Ada Trader <ada@desk.example>";
 
   @TempDir Path dir;
   private Path repo;
@@ -62,7 +67,33 @@ class SecretsCommandTest {
 
   private Cli.Result encrypt(String plaintext, String env, String path) {
     System.setIn(new ByteArrayInputStream((plaintext + "\n").getBytes(StandardCharsets.UTF_8)));
-    return Cli.run("secrets", "encrypt", "--repo", repo.toString(), "--env", env, "--path", path);
+    return Cli.run(
+        "secrets",
+        "encrypt",
+        "--repo",
+        repo.toString(),
+        "--env",
+        env,
+        "--path",
+        path,
+        "--user",
+        USER,
+        "--reason",
+        "New API key");
+  }
+
+  private Cli.Result rotate(String kid) {
+    return Cli.run(
+        "secrets",
+        "rotate",
+        "--repo",
+        repo.toString(),
+        "--kid",
+        kid,
+        "--user",
+        USER,
+        "--reason",
+        "Move every secret to " + kid);
   }
 
   @Test
@@ -72,6 +103,12 @@ class SecretsCommandTest {
     assertThat(first.exitCode()).isZero();
     assertThat(java.util.Base64.getDecoder().decode(first.out().strip())).hasSize(32);
     assertThat(first.out()).isNotEqualTo(second.out());
+    assertThat(first.err())
+        .isEqualTo(
+            "Keep it in your secret manager and give it to gitconf as GITCONF_MASTER_KEY, with a"
+                + " key id the repository does not use yet as GITCONF_MASTER_KEY_ID (e.g. k2 when"
+                + " its values are under k1); keep the old key as GITCONF_MASTER_KEY_<OLD ID> and"
+                + " run gitconf secrets rotate.\n");
   }
 
   @Test
@@ -86,12 +123,19 @@ class SecretsCommandTest {
   }
 
   @Test
-  void encryptReadsStandardInputAndGetRevealsOnlyWithTheKeyAndTheFlag() throws IOException {
+  void encryptReadsStandardInputAndGetRevealsOnlyWithTheKeyAndTheFlag() throws Exception {
     Cli.Result encrypted = encrypt(PLAINTEXT, "prod", "trader.rpc.endpoints.public-mainnet.apiKey");
     assertThat(encrypted.exitCode()).as(encrypted.all()).isZero();
     assertThat(encrypted.out())
-        .startsWith(
-            "Encrypted trader.rpc.endpoints.public-mainnet.apiKey for prod (key k1) into environments/prod/trader.yaml\n");
+        .matches(
+            "Committed [0-9a-f]{8}: trader.rpc.endpoints.public-mainnet.apiKey encrypted for prod"
+                + " under key k1 \\(environments/prod/trader.yaml\\)\n");
+    try (Git git = Git.open(repo.toFile())) {
+      RevCommit head = git.log().call().iterator().next();
+      assertThat(head.getFullMessage()).isEqualTo("New API key");
+      assertThat(head.getAuthorIdent().getName()).isEqualTo("Ada Trader");
+      assertThat(git.status().call().isClean()).isTrue();
+    }
     String prodTrader = Files.readString(repo.resolve("environments/prod/trader.yaml"));
     assertThat(prodTrader)
         .contains("    public-mainnet:\n      apiKey: ENC[v1,prod,k1,")
@@ -131,7 +175,11 @@ class SecretsCommandTest {
             "--env",
             "prod",
             "--path",
-            "trader.apiKey");
+            "trader.apiKey",
+            "--user",
+            USER,
+            "--reason",
+            "r");
     assertThat(empty.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(empty.err()).startsWith("gitconf: no secret on standard input");
   }
@@ -150,6 +198,10 @@ class SecretsCommandTest {
             "prod",
             "--path",
             "trader.apiKey",
+            "--user",
+            USER,
+            "--reason",
+            "r",
             PLAINTEXT);
 
     assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -173,21 +225,14 @@ class SecretsCommandTest {
             newKey,
             "GITCONF_MASTER_KEY_ID",
             "k2"));
-    Cli.Result rotated =
-        Cli.run(
-            "secrets",
-            "rotate",
-            "--repo",
-            repo.toString(),
-            "--kid",
-            "k2",
-            "--author",
-            "Ada Trader <ada@desk.example>");
+    Cli.Result rotated = rotate("k2");
     assertThat(rotated.exitCode()).as(rotated.all()).isZero();
-    assertThat(rotated.out()).isEqualTo("Rotate 3 secrets to key k2 in 3 files\n");
+    assertThat(rotated.out())
+        .matches("Committed [0-9a-f]{8}: 3 secrets re-encrypted under key k2 in 3 files\n");
     try (Git git = Git.open(repo.toFile())) {
       RevCommit head = git.log().call().iterator().next();
-      assertThat(head.getFullMessage()).isEqualTo("Rotate 3 secrets to key k2");
+      assertThat(head.getFullMessage())
+          .isEqualTo("Move every secret to k2\n\nRe-encrypt 3 secrets under key k2.");
       assertThat(head.getAuthorIdent().getName()).isEqualTo("Ada Trader");
       assertThat(git.status().call().isClean()).isTrue();
     }
@@ -198,7 +243,7 @@ class SecretsCommandTest {
             Cli.run("get", "trader.apiKey", "--env", "prod", "--repo", repo.toString(), "--reveal")
                 .out())
         .isEqualTo("demo-prod-jupiter-api-key\n");
-    assertThat(Cli.run("secrets", "rotate", "--repo", repo.toString(), "--kid", "k2").out())
+    assertThat(rotate("k2").out())
         .isEqualTo("Nothing to rotate: every secret is already under key k2\n");
   }
 
@@ -206,13 +251,13 @@ class SecretsCommandTest {
   void rotateWithoutTheOldKeyChangesNothing() throws IOException {
     String before = Files.readString(repo.resolve("environments/prod/trader.yaml"));
     useKeys(Map.of("GITCONF_MASTER_KEY", VECTOR_KEY, "GITCONF_MASTER_KEY_ID", "k2"));
-    Cli.Result rotated = Cli.run("secrets", "rotate", "--repo", repo.toString(), "--kid", "k2");
+    Cli.Result rotated = rotate("k2");
     assertThat(rotated.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(Files.readString(repo.resolve("environments/prod/trader.yaml"))).isEqualTo(before);
   }
 
   @Test
-  void rotateRefusesUncommittedChangesSoItsCommitHoldsOnlySecrets() throws Exception {
+  void rotateRefusesUncommittedChangesToTheFilesItWritesAndNeverCommitsOthers() throws Exception {
     useKeys(
         Map.of(
             "GITCONF_MASTER_KEY_K1",
@@ -225,30 +270,72 @@ class SecretsCommandTest {
     String edited =
         Files.readString(prodTrader).replace("requestTimeoutMs: 3000", "requestTimeoutMs: 2500");
     Files.writeString(prodTrader, edited);
-    Files.writeString(repo.resolve("environments/dev/tokens.yaml"), "{}\n");
 
-    Cli.Result refused = Cli.run("secrets", "rotate", "--repo", repo.toString(), "--kid", "k2");
+    Cli.Result refused = rotate("k2");
 
-    assertThat(refused.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(refused.exitCode()).isEqualTo(ExitCodes.CONFLICT);
     assertThat(refused.err())
         .isEqualTo(
-            "gitconf: uncommitted changes in environments/dev/tokens.yaml,"
-                + " environments/prod/trader.yaml: commit or stash them first, so that the"
-                + " rotation commit holds only re-encrypted secrets\n");
+            "gitconf: uncommitted changes in environments/prod/trader.yaml (in "
+                + repo
+                + "): commit or stash them first, so that the commit holds only this change;"
+                + " nothing was changed\n");
     assertThat(Files.readString(prodTrader)).isEqualTo(edited);
     try (Git git = Git.open(repo.toFile())) {
       assertThat(git.log().call().iterator().next().getFullMessage())
           .isEqualTo("Initial configuration from the trading template");
     }
+
+    // An edit of a file the rotation does not write stays out of its commit, and stays.
+    git(repo, Map.of(), "checkout", "--", "environments/prod/trader.yaml");
+    Path devTokens = repo.resolve("environments/dev/tokens.yaml");
+    Files.writeString(devTokens, "{}\n");
+    Path prodRisk = repo.resolve("environments/prod/risk.yaml");
+    String riskEdit =
+        Files.readString(prodRisk).replace("maxOpenPositions: 5", "maxOpenPositions: 4");
+    Files.writeString(prodRisk, riskEdit);
+    Cli.Result rotated = rotate("k2");
+    assertThat(rotated.exitCode()).as(rotated.all()).isZero();
+    try (Git git = Git.open(repo.toFile())) {
+      RevCommit head = git.log().call().iterator().next();
+      assertThat(changedFiles(git, head))
+          .containsExactly(
+              "environments/dev/trader.yaml",
+              "environments/prod/trader.yaml",
+              "environments/test/trader.yaml");
+      var status = git.status().call();
+      assertThat(status.getModified()).containsExactly("environments/prod/risk.yaml");
+      assertThat(status.getUntracked()).containsExactly("environments/dev/tokens.yaml");
+    }
+    assertThat(Files.readString(prodRisk)).isEqualTo(riskEdit);
+  }
+
+  /** The files a commit changed, by Git path, sorted. */
+  static List<String> changedFiles(Git git, RevCommit commit) throws Exception {
+    try (var reader = git.getRepository().newObjectReader()) {
+      var parent = new org.eclipse.jgit.treewalk.CanonicalTreeParser();
+      parent.reset(reader, commit.getParent(0).getTree());
+      var tree = new org.eclipse.jgit.treewalk.CanonicalTreeParser();
+      tree.reset(reader, commit.getTree());
+      return git.diff().setOldTree(parent).setNewTree(tree).call().stream()
+          .map(d -> d.getNewPath().equals("/dev/null") ? d.getOldPath() : d.getNewPath())
+          .sorted()
+          .toList();
+    }
   }
 
   @Test
-  void rotateCommitsAsTheGitConfigUserWithoutAuthor() throws Exception {
-    try (Git git = Git.open(repo.toFile())) {
-      StoredConfig config = git.getRepository().getConfig();
-      config.setString("user", null, "name", "Ada Trader");
-      config.setString("user", null, "email", "ada@desk.example");
-      config.save();
+  void rotateWorksInAConfigRepositoryThatIsAFolderOfALargerGitRepository() throws Exception {
+    Path big = dir.resolve("big");
+    Files.createDirectories(big);
+    Git.init().setDirectory(big.toFile()).setInitialBranch("main").call().close();
+    Path config = big.resolve("config");
+    assertThat(Cli.run("init", config.toString()).exitCode()).isZero();
+    // init made config/ a repository of its own; make it a folder of the larger one instead.
+    deleteTree(config.resolve(".git"));
+    try (Git git = Git.open(big.toFile())) {
+      git.add().addFilepattern(".").call();
+      git.commit().setAuthor(ADA).setCommitter(ADA).setMessage("Config").setSign(false).call();
     }
     useKeys(
         Map.of(
@@ -258,14 +345,36 @@ class SecretsCommandTest {
             VECTOR_KEY,
             "GITCONF_MASTER_KEY_ID",
             "k2"));
-
-    Cli.Result rotated = Cli.run("secrets", "rotate", "--repo", repo.toString(), "--kid", "k2");
-
+    repo = config;
+    Cli.Result rotated = rotate("k2");
     assertThat(rotated.exitCode()).as(rotated.all()).isZero();
-    try (Git git = Git.open(repo.toFile())) {
-      PersonIdent head = git.log().call().iterator().next().getAuthorIdent();
-      assertThat(head.getName()).isEqualTo("Ada Trader");
-      assertThat(head.getEmailAddress()).isEqualTo("ada@desk.example");
+    try (Git git = Git.open(big.toFile())) {
+      RevCommit head = git.log().call().iterator().next();
+      assertThat(changedFiles(git, head))
+          .containsExactly(
+              "config/environments/dev/trader.yaml",
+              "config/environments/prod/trader.yaml",
+              "config/environments/test/trader.yaml");
+      assertThat(git.status().call().isClean()).isTrue();
+    }
+    assertThat(
+            Cli.run(
+                    "get",
+                    "trader.apiKey",
+                    "--env",
+                    "prod",
+                    "--repo",
+                    config.toString(),
+                    "--reveal")
+                .out())
+        .isEqualTo("demo-prod-jupiter-api-key\n");
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var files = Files.walk(root)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
     }
   }
 
@@ -294,19 +403,13 @@ class SecretsCommandTest {
           .contains("*.yaml diff=gitconf");
 
       assertThat(encrypt(PLAINTEXT, "prod", "trader.apiKey").exitCode()).isZero();
-      String changed = git(repo, Map.of(), "diff");
+      // encrypt committed the secret without running the hook (it validated that very tree).
+      String changed = git(repo, Map.of(), "diff", "HEAD~1", "HEAD");
       assertThat(changed)
           .contains("-apiKey: **** (changed)")
           .contains("+apiKey: **** (changed)")
           .doesNotContain("ENC[");
 
-      git.add().addFilepattern(".").call();
-      git.commit()
-          .setAuthor(ADA)
-          .setCommitter(ADA)
-          .setMessage("New prod API key")
-          .setSign(false)
-          .call();
       // git show and git log -p use the textconv side, which cannot say "changed" but must still
       // show the line as changed: a ciphertext fingerprint, never the ciphertext or the value.
       String shown = git(repo, Map.of(), "show", "HEAD");
@@ -324,8 +427,7 @@ class SecretsCommandTest {
               VECTOR_KEY,
               "GITCONF_MASTER_KEY_ID",
               "k2"));
-      assertThat(Cli.run("secrets", "rotate", "--repo", repo.toString(), "--kid", "k2").exitCode())
-          .isZero();
+      assertThat(rotate("k2").exitCode()).isZero();
       Map<String, String> keys =
           Map.of(
               "GITCONF_MASTER_KEY_K1",
@@ -340,6 +442,111 @@ class SecretsCommandTest {
           .doesNotContain("ENC[")
           .doesNotContain(PLAINTEXT);
     }
+  }
+
+  /**
+   * The README's secrets recipe, its commands exactly as printed, run in order by a shell in a
+   * clone of the template (whose secrets are under the demo key): afterwards every secret is under
+   * the new key's id and decrypts with the new key alone.
+   */
+  @Test
+  void theReadmeSecretsRecipeWorksAsWritten() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    String recipe = null;
+    for (String block : readme.split("```sh\n")) {
+      String code = block.substring(0, Math.max(0, block.indexOf("```")));
+      if (code.contains("gitconf secrets keygen") && code.contains("gitconf secrets rotate")) {
+        assertThat(recipe).as("one recipe in the README").isNull();
+        recipe = code;
+      }
+    }
+    assertThat(recipe).isNotNull();
+    String apiKey = "desk-jupiter-key-" + System.nanoTime();
+    String script =
+        "set -eu -o pipefail\n"
+            + "gitconf() { \"$JAVA_BIN\" -cp \"$TEST_CP\" "
+            + Main.class.getName()
+            + " \"$@\"; }\n"
+            + recipe
+            + "echo '--- after the recipe'\n"
+            + "gitconf get trader.apiKey --env prod --reveal\n"
+            + "gitconf get trader.apiKey --env test --reveal\n"
+            + "(unset GITCONF_MASTER_KEY_K1; gitconf validate > /dev/null)\n";
+    ProcessBuilder shell = new ProcessBuilder("bash", "-c", script).directory(repo.toFile());
+    shell.environment().keySet().removeIf(name -> name.startsWith("GITCONF"));
+    shell
+        .environment()
+        .put("JAVA_BIN", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    shell.environment().put("TEST_CP", System.getProperty("java.class.path"));
+    shell.environment().put("GITCONF_MASTER_KEY", DEMO_KEY);
+    shell.environment().put("API_KEY", apiKey);
+    shell.redirectErrorStream(true);
+    Process process = shell.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+
+    assertThat(output.substring(output.indexOf("--- after the recipe\n")))
+        .isEqualTo("--- after the recipe\n" + apiKey + "\n" + "demo-test-jupiter-api-key\n");
+    try (Git git = Git.open(repo.toFile())) {
+      List<RevCommit> commits = new ArrayList<>();
+      git.log().setMaxCount(2).call().forEach(commits::add);
+      assertThat(commits.get(1).getFullMessage()).isEqualTo("Our own Jupiter API key");
+      assertThat(commits.get(0).getFullMessage())
+          .isEqualTo("Every secret under our own key\n\nRe-encrypt 2 secrets under key k2.");
+      assertThat(commits)
+          .allSatisfy(c -> assertThat(c.getAuthorIdent().getName()).isEqualTo("Ada Trader"));
+      assertThat(git.status().call().isClean()).isTrue();
+    }
+    for (String env : List.of("dev", "test", "prod")) {
+      assertThat(Files.readString(repo.resolve("environments/" + env + "/trader.yaml")))
+          .contains("ENC[v1," + env + ",k2,")
+          .doesNotContain(",k1,")
+          .doesNotContain(apiKey);
+    }
+    assertThat(output).doesNotContain(apiKey + "\n---");
+  }
+
+  /**
+   * The README's first recipe made a new key under the demo key's id, k1: both are refused now, for
+   * encrypt and rotate alike, naming the variable that gives the new key an id of its own.
+   */
+  @Test
+  void aKeyUnderAnIdTheRepositoryUsesForAnotherKeyIsRefusedNamingTheVariable() throws Exception {
+    useKeys(Map.of("GITCONF_MASTER_KEY", VECTOR_KEY));
+    Cli.Result encrypted = encrypt(PLAINTEXT, "prod", "trader.apiKey");
+    assertThat(encrypted.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(encrypted.err())
+        .isEqualTo(
+            "gitconf: the repository already holds values under key id k1 that the key given for k1"
+                + " does not decrypt (environments/dev/trader.yaml: trader.apiKey): k1 is another"
+                + " key's id. Give this key a new id with GITCONF_MASTER_KEY_ID=k2, and keep the key"
+                + " of k1 as GITCONF_MASTER_KEY_K1 to read those values; nothing was changed\n");
+
+    useKeys(
+        Map.of(
+            "GITCONF_MASTER_KEY_K1", DEMO_KEY,
+            "GITCONF_MASTER_KEY", VECTOR_KEY,
+            "GITCONF_MASTER_KEY_ID", "k2"));
+    assertThat(rotate("k2").exitCode()).isZero();
+    String rotated = Files.readString(repo.resolve("environments/prod/trader.yaml"));
+    // Another new key, given the id the last rotation used.
+    useKeys(
+        Map.of(
+            "GITCONF_MASTER_KEY_K1", DEMO_KEY,
+            "GITCONF_MASTER_KEY", OTHER_KEY,
+            "GITCONF_MASTER_KEY_ID", "k2"));
+    Cli.Result again = rotate("k2");
+    assertThat(again.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(again.err())
+        .isEqualTo(
+            "gitconf: the repository already holds values under key id k2 that the key given for k2"
+                + " does not decrypt (environments/dev/trader.yaml: trader.apiKey): k2 is another"
+                + " key's id. Give this key a new id with GITCONF_MASTER_KEY_ID=k3, and keep the key"
+                + " of k2 as GITCONF_MASTER_KEY_K2 to read those values; nothing was changed\n");
+    Cli.Result encryptedAgain = encrypt(PLAINTEXT, "prod", "trader.apiKey");
+    assertThat(encryptedAgain.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(encryptedAgain.err()).contains("GITCONF_MASTER_KEY_ID=k3");
+    assertThat(Files.readString(repo.resolve("environments/prod/trader.yaml"))).isEqualTo(rotated);
   }
 
   @Test

@@ -74,6 +74,17 @@ class SetCommandTest {
   }
 
   @Test
+  void aNumberTypedWithAZeroFractionIsWrittenAsTheIntegerTheFileHolds() throws Exception {
+    Path prodRisk = repo.resolve("environments/prod/risk.yaml");
+    Cli.Result result = set("risk.parameters.maxPositionSizeUsd", "450.0", "prod");
+    assertThat(result.exitCode()).as(result.all()).isZero();
+    assertThat(Files.readString(prodRisk)).contains("\n  maxPositionSizeUsd: 450\n");
+    Cli.Result fraction = set("risk.exits.stopLossPercent", "2.50", "prod");
+    assertThat(fraction.exitCode()).as(fraction.all()).isZero();
+    assertThat(Files.readString(prodRisk)).contains("\n  stopLossPercent: 2.5\n");
+  }
+
+  @Test
   void anInvalidValueIsRefusedAndNothingIsWrittenOrCommitted() throws Exception {
     Path prodRisk = repo.resolve("environments/prod/risk.yaml");
     String before = Files.readString(prodRisk);
