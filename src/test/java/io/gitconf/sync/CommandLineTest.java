@@ -4,6 +4,7 @@ import static io.gitconf.testing.TestGitRepo.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gitconf.cli.Main;
+import io.gitconf.mirror.VersionRecord;
 import io.gitconf.testing.TestDatabase;
 import io.gitconf.testing.TestGitRepo;
 import java.io.PrintWriter;
@@ -309,7 +310,7 @@ class CommandLineTest {
               .replace("\"max\":900", "\"max\":901")
               .replace("900", "901"));
       Result refused = run("restore", "--db", target.jdbcUrl(), tampered.toString());
-      assertThat(refused.exitCode()).isEqualTo(2);
+      assertThat(refused.exitCode()).isEqualTo(1);
       assertThat(refused.err())
           .contains("does not match its checksum (altered or truncated); nothing was restored");
       assertThat(run("status", "--db", target.jdbcUrl()).out()).doesNotContain("version 1");

@@ -91,12 +91,12 @@ class HttpEndpointsTest {
           .containsExactly(
               "refused a webhook call from 127.0.0.1: bad signature",
               "refused a webhook call from 127.0.0.1: no X-Hub-Signature-256 header");
-      assertThat(syncer.store().isRecorded(change.name())).isFalse();
+      assertThat(syncer.store().reader().isRecorded(change.name())).isFalse();
 
       HttpResponse<String> good = post(webhook.port(), body, WebhookServer.signature(SECRET, body));
 
       assertThat(good.statusCode()).isEqualTo(202);
-      awaitTrue(() -> syncer.store().isRecorded(change.name()));
+      awaitTrue(() -> syncer.store().reader().isRecorded(change.name()));
       assertThat(syncer.store().activeVersion("prod").orElseThrow().commitId())
           .isEqualTo(change.name());
     } finally {
