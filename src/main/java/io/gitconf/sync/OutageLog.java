@@ -4,6 +4,7 @@ import io.gitconf.mirror.MirrorSql;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 
 /**
@@ -15,6 +16,8 @@ import org.slf4j.Logger;
  * <p>Not thread-safe: the syncer's thread owns it.
  */
 final class OutageLog {
+  private static final Pattern DIGITS = Pattern.compile("\\d+");
+
   private final Logger log;
   private Optional<String> reason = Optional.empty();
   private Instant since;
@@ -27,13 +30,15 @@ final class OutageLog {
   /** A failure of {@code what}; it is retried in {@code retryIn}. */
   void failed(String what, Throwable cause, Duration retryIn) {
     String fact = what + ": " + MirrorSql.firstLine(cause.getMessage());
+    // "timed out after 10003ms" and "after 10001ms" are the same fact.
+    String key = DIGITS.matcher(fact).replaceAll("#");
     failures++;
     if (reason.isEmpty()) {
       since = Instant.now();
     }
-    if (!reason.equals(Optional.of(fact))) {
+    if (!reason.equals(Optional.of(key))) {
       log.warn("{}; retrying until it works (next in {} ms)", fact, retryIn.toMillis());
-      reason = Optional.of(fact);
+      reason = Optional.of(key);
     } else {
       log.debug("{}; attempt {} failed, next in {} ms", fact, failures, retryIn.toMillis());
     }
