@@ -117,7 +117,10 @@ class HttpEndpointsTest {
         repo.file("environments/prod/app.yaml", "limits:\n  max: 445\n").commit(BOB, "Pushed");
     byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
     List<Socket> stalled = new ArrayList<>();
-    try (WebhookServer webhook = WebhookServer.start(0, SECRET, syncer::trigger)) {
+    // Callers may stay silent far longer than this test takes, so they are all still waiting
+    // when the push goes through, however slow the machine.
+    HttpEndpoint.Limits patient = new HttpEndpoint.Limits(Duration.ofMinutes(5), 1 << 20);
+    try (WebhookServer webhook = WebhookServer.start(0, SECRET, syncer::trigger, patient)) {
       // More stalled callers than the server has threads: each announced a body and sent none.
       for (int i = 0; i < 24; i++) {
         stalled.add(stall(webhook.port(), 100));
