@@ -1,5 +1,6 @@
 package io.gitconf;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -7,7 +8,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The package arrows of the design go one way: cli -> sync, client -> core. */
+/**
+ * The package arrows of the design go one way: cli uses everything; client and sync use mirror and
+ * core; mirror (the read side of the database both share) uses core and JDBC; core uses nothing of
+ * gitconf.
+ */
 class ArchitectureTest {
   private static final JavaClasses CLASSES =
       new ClassFileImporter()
@@ -21,7 +26,25 @@ class ArchitectureTest {
         .resideInAPackage("io.gitconf.core..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("io.gitconf.client..", "io.gitconf.sync..", "io.gitconf.cli..")
+        .resideInAnyPackage(
+            "io.gitconf.client..", "io.gitconf.sync..", "io.gitconf.cli..", "io.gitconf.mirror..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void mirrorUsesOnlyCoreAndJdbc() {
+    classes()
+        .that()
+        .resideInAPackage("io.gitconf.mirror..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "io.gitconf.mirror..",
+            "io.gitconf.core..",
+            "java..",
+            "javax.sql..",
+            // core's values (snapshots, JSON) are Jackson trees
+            "com.fasterxml.jackson..")
         .check(CLASSES);
   }
 

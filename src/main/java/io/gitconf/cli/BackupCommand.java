@@ -5,10 +5,8 @@ import io.gitconf.core.Json;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.IntegrityCheck;
 import io.gitconf.sync.MirrorBackup;
-import io.gitconf.sync.MirrorStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
@@ -24,7 +22,7 @@ final class BackupCommand {
       name = "backup",
       mixinStandardHelpOptions = true,
       description =
-          "Write the whole mirror (versions, items, audit, sync state) to a checksummed file.")
+          "Write the whole mirror (versions, items, audit, pins, sync state) to a checksummed file.")
   static final class Backup implements Callable<Integer> {
     @Mixin DatabaseOptions database;
     @Mixin OutputOption output;
@@ -60,11 +58,14 @@ final class BackupCommand {
 
   @Command(
       name = "restore",
-      header = "Restore a backup into an empty mirror, checked first and verified after.",
+      header = "Restore a backup into an empty mirror, all or nothing: checked before it commits.",
       mixinStandardHelpOptions = true,
       description = {
         "Restore a backup into an empty mirror. The file is checked against its checksum before anything is",
-        "written; the restored mirror is then verified like gitconf verify."
+        "written; the rows are then inserted in one transaction and checked like gitconf verify (checksums,",
+        "audit hash chains, one active version per environment) before it commits. Any discrepancy rolls",
+        "everything back and exits 1: the database stays empty. The checksum proves the file is undamaged,",
+        "not who wrote it; the checks inside the transaction are what keep altered data out."
       })
   static final class Restore implements Callable<Integer> {
     @Mixin DatabaseOptions database;
@@ -80,16 +81,17 @@ final class BackupCommand {
     public Integer call() {
       ObjectNode tables = OutputOption.object();
       try (Database db = database.open()) {
-        long rows = MirrorBackup.restore(db.dataSource(), file, progress(output, tables));
-        IntegrityCheck.Report report =
-            IntegrityCheck.run(new MirrorStore(db.dataSource()), Optional.empty());
-        int exitCode = report.ok() ? ExitCodes.OK : ExitCodes.INVALID;
+        MirrorBackup.Restored restored =
+            MirrorBackup.restore(db.dataSource(), file, progress(output, tables));
+        IntegrityCheck.Report report = restored.report();
+        int exitCode = restored.committed() ? ExitCodes.OK : ExitCodes.INVALID;
         if (output.json()) {
           ObjectNode json =
               OutputOption.object()
                   .put("database", db.describe())
                   .put("file", file.toString())
-                  .put("rows", rows)
+                  .put("rows", restored.rows())
+                  .put("restored", restored.committed())
                   .put("verified", report.ok())
                   .put("versions", report.versions())
                   .put("auditRows", report.auditRows());
@@ -101,17 +103,28 @@ final class BackupCommand {
         }
         PrintWriter out = output.out();
         report.discrepancies().forEach(out::println);
-        out.println(
-            "Restored "
-                + rows
-                + " rows into "
-                + db.describe()
-                + "; "
-                + (report.ok() ? "verified " : report.discrepancies().size() + " discrepancies in ")
-                + report.versions()
-                + " versions and "
-                + report.auditRows()
-                + " audit rows");
+        if (restored.committed()) {
+          out.println(
+              "Restored "
+                  + restored.rows()
+                  + " rows into "
+                  + db.describe()
+                  + "; verified "
+                  + report.versions()
+                  + " versions and "
+                  + report.auditRows()
+                  + " audit rows");
+        } else {
+          out.println(
+              "Not restored: "
+                  + file
+                  + " gives a mirror with "
+                  + report.discrepancies().size()
+                  + (report.discrepancies().size() == 1 ? " discrepancy" : " discrepancies")
+                  + "; every row was rolled back and "
+                  + db.describe()
+                  + " is as empty as before");
+        }
         out.flush();
         return exitCode;
       }

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
-import io.gitconf.sync.AuditRecord;
+import io.gitconf.mirror.AuditRecord;
+import io.gitconf.mirror.MirrorReader;
+import io.gitconf.mirror.VersionRecord;
 import io.gitconf.sync.Database;
-import io.gitconf.sync.MirrorStore;
-import io.gitconf.sync.VersionRecord;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Versions of an environment in the mirror, newest first: version, commit, author, time,"
           + " message, status.",
-      "With --path: the value of one path over time (secrets print as ****)."
+      "With --path: the value of one path over time, newest first (secrets print as ****)."
     })
 final class HistoryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -52,20 +52,21 @@ final class HistoryCommand implements Callable<Integer> {
       ConfigPath.parse(path);
     }
     try (Database db = database.open()) {
-      MirrorStore store = new MirrorStore(db.dataSource());
-      if (!store.environments().contains(environment)) {
+      MirrorReader mirror = MirrorReader.of(db.dataSource());
+      List<String> environments = mirror.environments();
+      if (!environments.contains(environment)) {
         throw new GitconfException.BadRequest(
             "no environment '"
                 + environment
                 + "' in the mirror (mirrored: "
-                + String.join(", ", store.environments())
+                + String.join(", ", environments)
                 + ")");
       }
       PrintWriter out = spec.commandLine().getOut();
       if (path == null) {
-        printVersions(out, store.history(environment));
+        printVersions(out, mirror.history(environment));
       } else {
-        printPath(out, store.pathHistory(environment, path));
+        printPath(out, mirror.pathHistory(environment, path));
       }
       out.flush();
     }
@@ -90,22 +91,19 @@ final class HistoryCommand implements Callable<Integer> {
       out.println(Json.pretty(rows));
       return;
     }
-    out.printf(
-        "%-7s %-10s %-10s %-20s %-30s %s%n",
-        "VERSION", "STATUS", "COMMIT", "TIME", "AUTHOR", "MESSAGE");
+    TextTable table =
+        TextTable.withHeader("VERSION", "STATUS", "COMMIT", "TIME", "AUTHOR", "MESSAGE");
     for (VersionRecord v : versions) {
-      out.printf(
-          "%-7d %-10s %-10s %-20s %-30s %s%n",
-          v.version(),
+      table.row(
+          Integer.toString(v.version()),
           v.status().sql(),
           v.commitId().substring(0, 10),
-          v.committedAt(),
+          v.committedAt().toString(),
           v.authorName() + " <" + v.authorEmail() + ">",
           firstLine(v.message()));
-      for (String error : v.errors()) {
-        out.println("        " + error);
-      }
+      v.errors().forEach(error -> table.note("        " + error));
     }
+    table.print(out);
   }
 
   private void printPath(PrintWriter out, List<AuditRecord> changes) {
@@ -114,7 +112,7 @@ final class HistoryCommand implements Callable<Integer> {
       for (AuditRecord a : changes) {
         ObjectNode row = rows.addObject();
         row.put("version", a.version());
-        row.put("action", a.action());
+        row.put("action", a.action().sql());
         row.set("value", a.newValue().map(v -> Json.parse("audit", v)).orElse(null));
         row.put("commit", a.commitId());
         row.put("author", a.changedBy());
@@ -128,20 +126,19 @@ final class HistoryCommand implements Callable<Integer> {
       out.println(path + ": never set in " + environment);
       return;
     }
-    out.printf(
-        "%-7s %-7s %-24s %-10s %-20s %-30s %s%n",
-        "VERSION", "ACTION", "VALUE", "COMMIT", "TIME", "AUTHOR", "MESSAGE");
+    TextTable table =
+        TextTable.withHeader("VERSION", "ACTION", "VALUE", "COMMIT", "TIME", "AUTHOR", "MESSAGE");
     for (AuditRecord a : changes) {
-      out.printf(
-          "%-7d %-7s %-24s %-10s %-20s %-30s %s%n",
-          a.version(),
-          a.action(),
+      table.row(
+          Integer.toString(a.version()),
+          a.action().sql(),
           a.newValue().orElse("-"),
           a.commitId().substring(0, 10),
-          a.changedAt(),
+          a.changedAt().toString(),
           a.changedBy(),
           firstLine(a.reason()));
     }
+    table.print(out);
   }
 
   static String firstLine(String message) {

@@ -2,10 +2,11 @@ package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.Json;
+import io.gitconf.mirror.MirrorReader;
+import io.gitconf.mirror.MirrorStatus;
+import io.gitconf.mirror.Pin;
+import io.gitconf.mirror.VersionRecord;
 import io.gitconf.sync.Database;
-import io.gitconf.sync.MirrorStatus;
-import io.gitconf.sync.MirrorStore;
-import io.gitconf.sync.VersionRecord;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,25 +41,14 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     MirrorStatus status;
-    java.util.Map<String, String> pins = new java.util.TreeMap<>();
     try (Database db = database.open()) {
-      MirrorStore store = new MirrorStore(db.dataSource());
-      status = store.status(recent);
-      for (String env : store.environments()) {
-        store.pinDescription(env).ifPresent(pin -> pins.put(env, pin));
-      }
+      status = MirrorReader.of(db.dataSource()).status(recent);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output == OutputFormat.JSON) {
-      ObjectNode json = json(status);
-      ObjectNode pinned = json.putObject("pins");
-      pins.forEach(pinned::put);
-      out.println(Json.pretty(json));
+      out.println(Json.pretty(json(status)));
     } else {
       print(out, status);
-      pins.forEach(
-          (env, pin) ->
-              out.println("PINNED " + env + ": " + pin + " (gitconf unpin --env " + env + ")"));
     }
     out.flush();
     return ExitCodes.OK;
@@ -103,6 +93,10 @@ final class StatusCommand implements Callable<Integer> {
           .put("newHead", f.newHead())
           .put("recordedAt", f.recordedAt().toString());
     }
+    ObjectNode pins = root.putObject("pins");
+    for (Pin pin : status.pins()) {
+      pins.put(pin.environment(), pin.describe());
+    }
     return root;
   }
 
@@ -110,17 +104,17 @@ final class StatusCommand implements Callable<Integer> {
     if (status.active().isEmpty()) {
       out.println("No active versions yet (is a syncer running? gitconf sync --help)");
     }
+    TextTable active = TextTable.withColumns(6);
     for (VersionRecord v : status.active()) {
-      out.printf(
-          "%-12s version %-4d commit %s  %s  %s <%s>  checksum %s%n",
+      active.row(
           v.environment(),
-          v.version(),
-          v.commitId().substring(0, 10),
-          v.committedAt(),
-          v.authorName(),
-          v.authorEmail(),
-          v.checksum().orElse("").substring(0, 12));
+          "version " + v.version(),
+          "commit " + v.commitId().substring(0, 10),
+          v.committedAt().toString(),
+          v.authorName() + " <" + v.authorEmail() + ">",
+          "checksum " + v.checksum().orElse("").substring(0, 12));
     }
+    active.print(out);
     for (MirrorStatus.Position p : status.positions()) {
       out.println(
           "branch "
@@ -156,6 +150,16 @@ final class StatusCommand implements Callable<Integer> {
               + f.oldHead().substring(0, 10)
               + " -> "
               + f.newHead().substring(0, 10));
+    }
+    for (Pin pin : status.pins()) {
+      out.println(
+          "PINNED "
+              + pin.environment()
+              + ": "
+              + pin.describe()
+              + " (gitconf unpin --env "
+              + pin.environment()
+              + ")");
     }
   }
 }

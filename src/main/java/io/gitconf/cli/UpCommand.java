@@ -1,11 +1,11 @@
 package io.gitconf.cli;
 
 import io.gitconf.core.GitconfException;
+import io.gitconf.mirror.VersionRecord;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.MirrorStore;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
-import io.gitconf.sync.VersionRecord;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,10 @@
 package io.gitconf.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.Json;
+import io.gitconf.mirror.MirrorReader;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.IntegrityCheck;
-import io.gitconf.sync.MirrorStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Check the mirror's integrity: every version's items against its checksum, every environment's audit",
-      "hash chain, and (with --repo) every active version against what its commit resolves to in Git.",
+      "hash chain, one active version per environment and pins on it, and (with --repo) every active",
+      "version against what its commit resolves to in Git.",
       "Lists every discrepancy and exits 1 if there is one."
     })
 final class VerifyCommand implements Callable<Integer> {
@@ -45,13 +48,13 @@ final class VerifyCommand implements Callable<Integer> {
     IntegrityCheck.Report report;
     try (Database db = database.open();
         Repository git = repo == null ? null : RepoOptions.openGit(repo)) {
-      report = IntegrityCheck.run(new MirrorStore(db.dataSource()), Optional.ofNullable(git));
+      report = IntegrityCheck.run(MirrorReader.of(db.dataSource()), Optional.ofNullable(git));
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output == OutputFormat.JSON) {
-      var json = io.gitconf.core.Json.MAPPER.valueToTree(report);
-      ((com.fasterxml.jackson.databind.node.ObjectNode) json).put("ok", report.ok());
-      out.println(io.gitconf.core.Json.pretty(json));
+      ObjectNode json = Json.MAPPER.valueToTree(report);
+      json.put("ok", report.ok());
+      out.println(Json.pretty(json));
     } else {
       report.discrepancies().forEach(out::println);
       out.println(

@@ -1,8 +1,7 @@
 package io.gitconf.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.gitconf.core.GitconfException;
-import io.gitconf.core.Json;
+import io.gitconf.mirror.MirrorSql;
+import io.gitconf.mirror.Notification;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,9 +21,6 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: one thread of its own does the listening.
  */
 final class MirrorListener implements AutoCloseable {
-  /** The channel {@code MirrorWriter} notifies after each activation. */
-  static final String CHANNEL = "gitconf_config";
-
   /** Shown in {@code pg_stat_activity}, so an operator can tell the listeners apart. */
   static final String APPLICATION_NAME = "gitconf-client-listener";
 
@@ -73,7 +69,7 @@ final class MirrorListener implements AutoCloseable {
         conn.setAutoCommit(true);
         try (Statement statement = conn.createStatement()) {
           statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
-          statement.execute("LISTEN " + CHANNEL);
+          statement.execute("LISTEN " + Notification.CHANNEL);
         }
         PGConnection pg = conn.unwrap(PGConnection.class);
         listening = true;
@@ -140,13 +136,10 @@ final class MirrorListener implements AutoCloseable {
 
   private boolean concernsEnvironment(PGNotification[] notifications) {
     for (PGNotification notification : notifications) {
-      try {
-        JsonNode payload = Json.parse("notification", notification.getParameter());
-        if (environment.equals(payload.path("environment").asText())) {
-          return true;
-        }
-      } catch (GitconfException e) {
-        // Not a payload this client knows: reload to be safe.
+      // A payload this client cannot read (another gitconf version's) is a reason to reload too.
+      if (Notification.parse(notification.getParameter())
+          .map(n -> n.environment().equals(environment))
+          .orElse(true)) {
         return true;
       }
     }
@@ -164,7 +157,9 @@ final class MirrorListener implements AutoCloseable {
   }
 
   private static String firstLine(Exception e) {
-    return String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+    return e.getMessage() == null
+        ? e.getClass().getSimpleName()
+        : MirrorSql.firstLine(e.getMessage());
   }
 
   @Override

@@ -72,16 +72,9 @@ public final class GitRemotes {
             + " pushing it)");
   }
 
-  /**
-   * Text with the credentials of any URL in it masked: {@code https://user:token@host} reads {@code
-   * https://user:****@host}, {@code https://token@host} reads {@code https://****@host}.
-   * Credentials belong in environment variables, but one pasted into a URL must not reach a log.
-   */
+  /** Text with the credentials of any URL in it masked: {@link Redaction#redact}. */
   public static String redact(String text) {
-    return text == null
-        ? ""
-        : text.replaceAll("(://[^/@:\\s]*:)[^/@\\s]*@", "$1****@")
-            .replaceAll("://[^/@:\\s*]+@", "://****@");
+    return Redaction.redact(text);
   }
 
   /**

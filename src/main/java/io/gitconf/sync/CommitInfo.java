@@ -24,10 +24,18 @@ public record CommitInfo(
     return new CommitInfo(
         commit.name(),
         commit.getParentCount() == 0 ? Optional.empty() : Optional.of(commit.getParent(0).name()),
-        author.getName(),
-        author.getEmailAddress(),
+        storable(author.getName()),
+        storable(author.getEmailAddress()),
         author.getWhenAsInstant(),
-        commit.getFullMessage().strip());
+        storable(commit.getFullMessage().strip()));
+  }
+
+  /**
+   * Text as PostgreSQL can store it: a NUL character (which Git objects may hold, and {@code text}
+   * and {@code jsonb} refuse) becomes U+FFFD, so such a commit is recorded rather than refused.
+   */
+  static String storable(String text) {
+    return text.indexOf('\0') < 0 ? text : text.replace('\0', '\uFFFD');
   }
 
   /** {@code Name <email>}, as audit rows name the user. */

@@ -1,13 +1,16 @@
 package io.gitconf.sync;
 
+import io.gitconf.mirror.CommitStatus;
+import io.gitconf.mirror.VersionStatus;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What mirroring one commit did. Immutable.
  *
  * @param environments one entry per environment that got a new version (active or rejected)
- * @param errors every validation error of a rejected commit, as {@code file:line: path: message
- *     (rule)} lines; empty otherwise
+ * @param errors every reason a rejected commit was rejected, as {@code file:line: path: message
+ *     (rule)} lines (or why it could not be processed); empty otherwise
  */
 public record CommitOutcome(
     CommitInfo commit, Kind kind, List<EnvironmentVersion> environments, List<String> errors) {
@@ -17,10 +20,23 @@ public record CommitOutcome(
     MIRRORED,
     /** Valid, but no environment's resolved snapshot changed. */
     UNCHANGED,
-    /** Invalid: recorded with its errors; the active versions stay. */
+    /**
+     * Invalid, failed the snapshot check, or could not be processed at all: recorded with its
+     * reasons; the active versions stay.
+     */
     REJECTED,
     /** Processed before (by this or another syncer); nothing was written. */
-    ALREADY_DONE
+    ALREADY_DONE;
+
+    /** What {@code sync_commits} records for it; nothing for a commit found already done. */
+    public Optional<CommitStatus> stored() {
+      return switch (this) {
+        case MIRRORED -> Optional.of(CommitStatus.MIRRORED);
+        case UNCHANGED -> Optional.of(CommitStatus.UNCHANGED);
+        case REJECTED -> Optional.of(CommitStatus.REJECTED);
+        case ALREADY_DONE -> Optional.empty();
+      };
+    }
   }
 
   /** A version written for one environment. */

@@ -3,6 +3,8 @@ package io.gitconf.sync;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.gitconf.core.GitconfException;
+import io.gitconf.core.Redaction;
+import io.gitconf.mirror.MirrorSql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.channels.OverlappingFileLockException;
@@ -24,7 +26,9 @@ import org.flywaydb.core.api.FlywayException;
  * external server ({@link #connect}) or an embedded PostgreSQL whose data lives in a folder ({@link
  * #embedded}), which this object then owns and stops on {@link #close}.
  *
- * <p>Thread-safe. The password, if any, is never part of a message.
+ * <p>Thread-safe. No credential is ever part of a message: one written into the URL ({@code
+ * user:password@host}, {@code ?password=}) is taken out of it before the driver or the pool sees it
+ * ({@link JdbcUrl}), and every message that quotes the driver goes through {@link Redaction}.
  */
 public final class Database implements AutoCloseable {
   /**
@@ -51,18 +55,22 @@ public final class Database implements AutoCloseable {
   /** Idle time plus every probe: how long a dead client keeps a dedicated session, at most. */
   static final int DEAD_PEER_SECONDS = 10 + 5 * 3;
 
+  /** The URL without credentials. */
   private final String jdbcUrl;
-  private final Optional<String> password;
+
+  /** The credentials, as connection properties. */
+  private final Properties credentials;
+
   private final HikariDataSource pool;
   private final Optional<EmbeddedPostgres> embedded;
 
   private Database(
       String jdbcUrl,
-      Optional<String> password,
+      Properties credentials,
       HikariDataSource pool,
       Optional<EmbeddedPostgres> embedded) {
     this.jdbcUrl = jdbcUrl;
-    this.password = password;
+    this.credentials = credentials;
     this.pool = pool;
     this.embedded = embedded;
   }
@@ -70,6 +78,9 @@ public final class Database implements AutoCloseable {
   /**
    * Opens a pool on {@code jdbcUrl} and migrates the schema. {@code password} (from an environment
    * variable, never argv) is used when the URL does not carry one.
+   *
+   * @throws GitconfException.Unavailable when the database cannot be reached or migrated, with the
+   *     driver's reason and no credential
    */
   public static Database connect(String jdbcUrl, Optional<String> password) {
     return open(jdbcUrl, password, Optional.empty());
@@ -136,33 +147,64 @@ public final class Database implements AutoCloseable {
   }
 
   private static Database open(
-      String jdbcUrl, Optional<String> password, Optional<EmbeddedPostgres> embedded) {
+      String givenUrl, Optional<String> password, Optional<EmbeddedPostgres> embedded) {
+    JdbcUrl url = JdbcUrl.parse(givenUrl);
+    Properties credentials = url.connectionProperties(password);
+    probe(url.url(), credentials);
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    password.ifPresent(config::setPassword);
+    config.setJdbcUrl(url.url());
+    credentials.forEach(
+        (name, value) -> {
+          switch ((String) name) {
+            case "user" -> config.setUsername((String) value);
+            case "password" -> config.setPassword((String) value);
+            default -> config.addDataSourceProperty((String) name, value);
+          }
+        });
     config.setPoolName("gitconf");
     config.setMaximumPoolSize(4);
     config.setMinimumIdle(1);
     config.setConnectionTimeout(10_000);
     HikariDataSource pool;
     try {
-      // Fails at once when the database cannot be reached; later outages are retried by callers.
       pool = new HikariDataSource(config);
     } catch (RuntimeException e) {
       throw new GitconfException.Unavailable(
-          "cannot connect to the mirror database: " + rootMessage(e), e);
+          "cannot connect to the mirror database at "
+              + Redaction.redact(url.url())
+              + ": "
+              + JdbcUrl.mask(rootMessage(e), credentials),
+          e);
     }
     try {
-      migrate(pool);
-      return new Database(jdbcUrl, password, pool, embedded);
+      migrate(pool, credentials);
+      return new Database(url.url(), credentials, pool, embedded);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
     }
   }
 
+  /**
+   * Fails at once, with the driver's reason, when the database cannot be reached; later outages are
+   * retried by callers. A connection of its own rather than the pool's first, so a wrong URL is one
+   * line for the user and not the pool's logged stack trace.
+   */
+  private static void probe(String url, Properties credentials) {
+    try (Connection connection = DriverManager.getConnection(url, credentials)) {
+      connection.isValid(1);
+    } catch (SQLException e) {
+      throw new GitconfException.Unavailable(
+          "cannot connect to the mirror database at "
+              + Redaction.redact(url)
+              + ": "
+              + JdbcUrl.mask(MirrorSql.firstLine(e.getMessage()), credentials),
+          e);
+    }
+  }
+
   /** Applies the mirror's migrations; safe to call on an up-to-date database. */
-  static void migrate(DataSource dataSource) {
+  private static void migrate(DataSource dataSource, Properties credentials) {
     try {
       Flyway.configure()
           .dataSource(dataSource)
@@ -172,7 +214,7 @@ public final class Database implements AutoCloseable {
           .migrate();
     } catch (FlywayException e) {
       throw new GitconfException.Unavailable(
-          "cannot migrate the mirror database: " + rootMessage(e), e);
+          "cannot migrate the mirror database: " + JdbcUrl.mask(rootMessage(e), credentials), e);
     }
   }
 
@@ -190,7 +232,7 @@ public final class Database implements AutoCloseable {
    */
   public Connection openDedicated() throws SQLException {
     Properties properties = new Properties();
-    password.ifPresent(p -> properties.setProperty("password", p));
+    properties.putAll(credentials);
     // Client side: the operating system's keepalive timing applies (often 2 hours idle); a caller
     // that must notice sooner checks the session itself (LeaderLock does, every poll).
     properties.setProperty("tcpKeepAlive", "true");
@@ -206,11 +248,11 @@ public final class Database implements AutoCloseable {
     return connection;
   }
 
-  /** The JDBC URL, for messages (may name a user, never a password given separately). */
+  /** The database, for messages: its JDBC URL without credentials, or the embedded server. */
   public String describe() {
     return embedded.isPresent()
         ? "embedded PostgreSQL on port " + embedded.get().getPort()
-        : jdbcUrl.replaceAll("password=[^&]*", "password=****");
+        : Redaction.redact(jdbcUrl);
   }
 
   @Override
@@ -227,11 +269,13 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** The message of the innermost cause (the driver's reason), its first line. */
   static String rootMessage(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root.getMessage();
+    String message = root.getMessage() == null ? root.toString() : root.getMessage();
+    return message.strip().lines().findFirst().orElse(root.getClass().getSimpleName());
   }
 }

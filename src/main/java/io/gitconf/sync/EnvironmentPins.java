@@ -2,9 +2,14 @@ package io.gitconf.sync;
 
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.SecretMask;
+import io.gitconf.mirror.AuditAction;
+import io.gitconf.mirror.MirrorReader;
+import io.gitconf.mirror.Notification;
+import io.gitconf.mirror.Pin;
+import io.gitconf.mirror.VersionRecord;
+import io.gitconf.mirror.VersionStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -12,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -24,32 +28,6 @@ import java.util.TreeSet;
 final class EnvironmentPins {
   private EnvironmentPins() {}
 
-  /** A pin: the version activated by hand, by whom and why. */
-  record Pin(String environment, int version, String pinnedBy, String reason, Instant pinnedAt) {}
-
-  static boolean isPinned(Connection conn, String env) throws SQLException {
-    return pin(conn, env).isPresent();
-  }
-
-  static Optional<Pin> pin(Connection conn, String env) throws SQLException {
-    try (PreparedStatement select =
-        conn.prepareStatement(
-            "SELECT version, pinned_by, reason, pinned_at FROM environment_pins WHERE environment = ?")) {
-      select.setString(1, env);
-      try (ResultSet rs = select.executeQuery()) {
-        return rs.next()
-            ? Optional.of(
-                new Pin(
-                    env,
-                    rs.getInt(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getTimestamp(4).toInstant()))
-            : Optional.empty();
-      }
-    }
-  }
-
   /**
    * Activates {@code version} of {@code env} and pins it; returns the version that was active
    * before.
@@ -57,18 +35,20 @@ final class EnvironmentPins {
   static int breakGlass(
       Connection conn, String env, int version, String user, String reason, Instant now)
       throws SQLException {
-    VersionRow target = version(conn, env, version);
-    int active = activeVersion(conn, env);
+    MirrorReader reader = MirrorReader.within(conn);
+    VersionRecord target = activatable(reader, env, version);
+    int active = activeVersion(reader, env);
     if (active == version) {
       throw new GitconfException.BadRequest(
           "version " + version + " of " + env + " is already active");
     }
-    activate(conn, env, active, target, user, "break-glass: " + reason, now);
+    activate(conn, reader, env, active, target, user, "break-glass: " + reason, now);
     try (PreparedStatement pin =
         conn.prepareStatement(
-            "INSERT INTO environment_pins (environment, version, pinned_by, reason, pinned_at) VALUES (?, ?, ?, ?, ?)"
-                + " ON CONFLICT (environment) DO UPDATE SET version = excluded.version,"
-                + " pinned_by = excluded.pinned_by, reason = excluded.reason, pinned_at = excluded.pinned_at")) {
+            "INSERT INTO environment_pins (environment, version, pinned_by, reason, pinned_at)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (environment) DO UPDATE"
+                + " SET version = excluded.version, pinned_by = excluded.pinned_by,"
+                + " reason = excluded.reason, pinned_at = excluded.pinned_at")) {
       pin.setString(1, env);
       pin.setInt(2, version);
       pin.setString(3, user);
@@ -85,57 +65,45 @@ final class EnvironmentPins {
    */
   static int unpin(Connection conn, String env, String user, String reason, Instant now)
       throws SQLException {
+    MirrorReader reader = MirrorReader.within(conn);
     Pin pin =
-        pin(conn, env).orElseThrow(() -> new GitconfException.BadRequest(env + " is not pinned"));
+        reader.pin(env).orElseThrow(() -> new GitconfException.BadRequest(env + " is not pinned"));
     try (PreparedStatement delete =
         conn.prepareStatement("DELETE FROM environment_pins WHERE environment = ?")) {
-      delete.setString(1, env);
+      delete.setString(1, pin.environment());
       delete.executeUpdate();
     }
-    int latest;
-    try (PreparedStatement select =
-        conn.prepareStatement(
-            "SELECT max(version) FROM config_versions WHERE environment = ? AND status <> 'rejected'")) {
-      select.setString(1, env);
-      try (ResultSet rs = select.executeQuery()) {
-        rs.next();
-        latest = rs.getInt(1);
-      }
+    // History is newest first: the first version that was not rejected is the newest usable one.
+    VersionRecord latest =
+        reader.history(env).stream()
+            .filter(v -> v.status() != VersionStatus.REJECTED)
+            .findFirst()
+            .orElseThrow(() -> new GitconfException.BadRequest(env + " has no valid version"));
+    int active = activeVersion(reader, env);
+    if (latest.version() != active) {
+      activate(conn, reader, env, active, latest, user, "unpin: " + reason, now);
     }
-    int active = activeVersion(conn, env);
-    if (latest != active) {
-      activate(conn, env, active, version(conn, env, latest), user, "unpin: " + reason, now);
-    }
-    try (PreparedStatement held =
-        conn.prepareStatement(
-            "UPDATE config_versions SET status = 'superseded' WHERE environment = ? AND status = 'held'")) {
-      held.setString(1, env);
-      held.executeUpdate();
-    }
-    return latest;
+    VersionRows.setStatus(conn, env, VersionStatus.HELD, VersionStatus.SUPERSEDED);
+    return latest.version();
   }
 
   /**
    * Switches the active version, with an audit row per changed path and a notification to clients.
    */
   private static void activate(
-      Connection conn, String env, int from, VersionRow to, String user, String reason, Instant now)
+      Connection conn,
+      MirrorReader reader,
+      String env,
+      int from,
+      VersionRecord to,
+      String user,
+      String reason,
+      Instant now)
       throws SQLException {
-    SortedMap<String, String> before = items(conn, env, from);
-    SortedMap<String, String> after = items(conn, env, to.version());
-    try (PreparedStatement supersede =
-        conn.prepareStatement(
-            "UPDATE config_versions SET status = 'superseded' WHERE environment = ? AND status = 'active'")) {
-      supersede.setString(1, env);
-      supersede.executeUpdate();
-    }
-    try (PreparedStatement activate =
-        conn.prepareStatement(
-            "UPDATE config_versions SET status = 'active' WHERE environment = ? AND version = ?")) {
-      activate.setString(1, env);
-      activate.setInt(2, to.version());
-      activate.executeUpdate();
-    }
+    SortedMap<String, String> before = reader.items(env, from);
+    SortedMap<String, String> after = reader.items(env, to.version());
+    VersionRows.supersedeActive(conn, env);
+    VersionRows.activate(conn, env, to.version());
     List<VersionPlan.Change> changes = new ArrayList<>();
     TreeSet<String> paths = new TreeSet<>(before.keySet());
     paths.addAll(after.keySet());
@@ -145,26 +113,26 @@ final class EnvironmentPins {
       if (old != null && old.equals(updated)) {
         continue;
       }
-      String action = old == null ? "create" : updated == null ? "delete" : "update";
+      AuditAction action =
+          old == null
+              ? AuditAction.CREATE
+              : updated == null ? AuditAction.DELETE : AuditAction.UPDATE;
       changes.add(new VersionPlan.Change(path, action, masked(old), masked(updated)));
     }
+    String checksum = to.checksum().orElseThrow();
     VersionPlan plan =
         new VersionPlan(
             env,
             to.version(),
             VersionStatus.ACTIVE,
-            Optional.of(to.checksum()),
+            Optional.of(checksum),
             after.size(),
             after,
             changes);
     String[] name = splitUser(user);
     CommitInfo who = new CommitInfo(to.commitId(), Optional.empty(), name[0], name[1], now, reason);
     VersionRows.writeAudit(conn, who, plan);
-    try (PreparedStatement notify = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
-      notify.setString(1, MirrorWriter.CHANNEL);
-      notify.setString(2, MirrorWriter.notification(env, to.version(), to.checksum()));
-      notify.execute();
-    }
+    VersionRows.notifyClients(conn, new Notification(env, to.version(), checksum));
   }
 
   private static String masked(String canonical) {
@@ -185,58 +153,27 @@ final class EnvironmentPins {
     return new String[] {user.strip(), ""};
   }
 
-  private record VersionRow(int version, String commitId, String checksum) {}
-
-  private static VersionRow version(Connection conn, String env, int version) throws SQLException {
-    try (PreparedStatement select =
-        conn.prepareStatement(
-            "SELECT commit_id, checksum, status FROM config_versions WHERE environment = ? AND version = ?")) {
-      select.setString(1, env);
-      select.setInt(2, version);
-      try (ResultSet rs = select.executeQuery()) {
-        if (!rs.next()) {
-          throw new GitconfException.BadRequest(
-              "environment " + env + " has no version " + version);
-        }
-        if ("rejected".equals(rs.getString(3))) {
-          throw new GitconfException.BadRequest(
-              "version " + version + " of " + env + " was rejected; it cannot be activated");
-        }
-        return new VersionRow(version, rs.getString(1), rs.getString(2));
-      }
+  /** A version that may be activated by hand: one that exists and was not rejected. */
+  private static VersionRecord activatable(MirrorReader reader, String env, int version) {
+    VersionRecord row =
+        reader
+            .version(env, version)
+            .orElseThrow(
+                () ->
+                    new GitconfException.BadRequest(
+                        "environment " + env + " has no version " + version));
+    if (row.status() == VersionStatus.REJECTED) {
+      throw new GitconfException.BadRequest(
+          "version " + version + " of " + env + " was rejected; it cannot be activated");
     }
+    return row;
   }
 
-  private static int activeVersion(Connection conn, String env) throws SQLException {
-    try (PreparedStatement select =
-        conn.prepareStatement(
-            "SELECT version FROM config_versions WHERE environment = ? AND status = 'active'")) {
-      select.setString(1, env);
-      try (ResultSet rs = select.executeQuery()) {
-        if (!rs.next()) {
-          throw new GitconfException.BadRequest("environment " + env + " has no active version");
-        }
-        return rs.getInt(1);
-      }
-    }
-  }
-
-  private static SortedMap<String, String> items(Connection conn, String env, int version)
-      throws SQLException {
-    SortedMap<String, String> items = new TreeMap<>();
-    try (PreparedStatement select =
-        conn.prepareStatement(
-            "SELECT path, value FROM config_items WHERE environment = ? AND valid_from <= ?"
-                + " AND (valid_to IS NULL OR valid_to > ?)")) {
-      select.setString(1, env);
-      select.setInt(2, version);
-      select.setInt(3, version);
-      try (ResultSet rs = select.executeQuery()) {
-        while (rs.next()) {
-          items.put(rs.getString(1), rs.getString(2));
-        }
-      }
-    }
-    return items;
+  private static int activeVersion(MirrorReader reader, String env) {
+    return reader
+        .activeVersion(env)
+        .orElseThrow(
+            () -> new GitconfException.BadRequest("environment " + env + " has no active version"))
+        .version();
   }
 }

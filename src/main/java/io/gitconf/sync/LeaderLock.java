@@ -1,5 +1,7 @@
 package io.gitconf.sync;
 
+import io.gitconf.core.GitconfException;
+import io.gitconf.mirror.MirrorSql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,7 +47,10 @@ final class LeaderLock implements AutoCloseable {
 
   /**
    * True when this syncer is the leader: it already held the lock and its session is alive, or it
-   * just took the lock. False when another session holds it or the database is unreachable.
+   * just took the lock. False when another session holds it.
+   *
+   * @throws GitconfException.Unavailable when the database cannot be reached, so no one can tell
+   *     who leads (this syncer is then not the leader)
    */
   boolean tryAcquire() {
     if (held && alive()) {
@@ -65,8 +70,11 @@ final class LeaderLock implements AutoCloseable {
         held = rs.getBoolean(1);
       }
     } catch (SQLException e) {
-      log.warn("cannot reach the database to take the leader lock: {}", e.getMessage());
       drop();
+      throw new GitconfException.Unavailable(
+          "cannot reach the database to take the leader lock: "
+              + MirrorSql.firstLine(e.getMessage()),
+          e);
     }
     return held;
   }

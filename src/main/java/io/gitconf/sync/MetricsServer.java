@@ -1,67 +1,70 @@
 package io.gitconf.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Serves the syncer's health ({@code GET /health}, JSON) and metrics ({@code GET /metrics},
- * Prometheus text format). Health is 200 for a standby, and for a leader that reached Git and the
- * database within {@code staleAfter}; 503 otherwise.
+ * Prometheus text format), concurrently and within the same limits as the webhook. Health is 200
+ * for a standby, and for a leader that reached Git and the database within {@code staleAfter}; 503
+ * otherwise.
  *
  * <p>Thread-safe.
  */
 public final class MetricsServer implements AutoCloseable {
-  private final HttpServer server;
-  private final SyncMetrics metrics;
-  private final Duration staleAfter;
+  private final HttpEndpoint endpoint;
 
-  private MetricsServer(HttpServer server, SyncMetrics metrics, Duration staleAfter) {
-    this.server = server;
-    this.metrics = metrics;
-    this.staleAfter = staleAfter;
+  private MetricsServer(HttpEndpoint endpoint) {
+    this.endpoint = endpoint;
   }
 
   /** Listens on {@code port} (0 for any free port). */
   public static MetricsServer start(int port, SyncMetrics metrics, Duration staleAfter) {
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
-      MetricsServer metricsServer = new MetricsServer(server, metrics, staleAfter);
-      server.createContext("/metrics", metricsServer::metrics);
-      server.createContext("/health", metricsServer::health);
-      server.setExecutor(
-          Executors.newSingleThreadExecutor(r -> WebhookServer.daemon(r, "gitconf-metrics")));
-      server.start();
-      return metricsServer;
-    } catch (IOException e) {
-      throw new GitconfException.Unavailable(
-          "cannot serve metrics on port " + port + ": " + e.getMessage(), e);
-    }
+    return new MetricsServer(
+        HttpEndpoint.start(
+            "metrics", port, HttpEndpoint.Limits.defaults(), new Pages(metrics, staleAfter)));
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return endpoint.port();
   }
 
-  private void metrics(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
+  /** {@code /metrics} and {@code /health}; each answer is computed from memory at once. */
+  private static final class Pages extends Handler.Abstract.NonBlocking {
+    private final SyncMetrics metrics;
+    private final Duration staleAfter;
+
+    Pages(SyncMetrics metrics, Duration staleAfter) {
+      this.metrics = metrics;
+      this.staleAfter = staleAfter;
     }
-  }
 
-  private void health(HttpExchange exchange) throws IOException {
-    try (exchange) {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      switch (Request.getPathInContext(request)) {
+        case "/metrics" ->
+            HttpEndpoint.respond(
+                response,
+                callback,
+                HttpStatus.OK_200,
+                "text/plain; version=0.0.4; charset=utf-8",
+                metrics.scrape());
+        case "/health" -> health(response, callback);
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private void health(Response response, Callback callback) {
       boolean leader = metrics.isLeader();
       boolean fresh =
           metrics.lastSuccess().map(t -> t.plus(staleAfter).isAfter(Instant.now())).orElse(false);
@@ -75,15 +78,17 @@ public final class MetricsServer implements AutoCloseable {
       health.put("versionsMirrored", metrics.versionsMirrored());
       health.put("commitsRejected", metrics.commitsRejected());
       health.put("lastSuccess", metrics.lastSuccess().map(Instant::toString).orElse(null));
-      byte[] body = (Json.pretty(health) + "\n").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(up ? 200 : 503, body.length);
-      exchange.getResponseBody().write(body);
+      HttpEndpoint.respond(
+          response,
+          callback,
+          up ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503,
+          "application/json",
+          Json.pretty(health) + "\n");
     }
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    endpoint.close();
   }
 }

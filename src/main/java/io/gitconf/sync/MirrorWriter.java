@@ -6,9 +6,14 @@ import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.Json;
-import io.gitconf.core.Problem;
 import io.gitconf.core.SchemaSet;
 import io.gitconf.core.SecretMask;
+import io.gitconf.mirror.AuditAction;
+import io.gitconf.mirror.CommitStatus;
+import io.gitconf.mirror.MirrorReader;
+import io.gitconf.mirror.Notification;
+import io.gitconf.mirror.VersionRecord;
+import io.gitconf.mirror.VersionStatus;
 import java.io.UncheckedIOException;
 import java.sql.Array;
 import java.sql.Connection;
@@ -40,37 +45,49 @@ import java.util.concurrent.ConcurrentHashMap;
  * only updated after a commit succeeds.
  */
 final class MirrorWriter {
-  static final String CHANNEL = "gitconf_config";
-
   /** The items (canonical JSON by path) of an environment's active version. */
   record Current(int version, SortedMap<String, String> items) {}
 
   private final Map<String, Current> cache = new ConcurrentHashMap<>();
 
-  /** Mirrors {@code commit}, whose tree {@code repository} was loaded from. */
-  Written write(Connection conn, String branch, CommitInfo commit, ConfigRepository repository)
+  /**
+   * Mirrors {@code commit}. {@code errors} are every reason it may not become active (validation,
+   * the snapshot check, or a failure to process it at all), worked out before the transaction;
+   * {@code repository} is its tree, absent when the commit could not even be loaded.
+   */
+  Written write(
+      Connection conn,
+      String branch,
+      CommitInfo commit,
+      Optional<ConfigRepository> repository,
+      List<String> errors)
       throws SQLException {
-    if (isRecorded(conn, commit.id())) {
+    MirrorReader reader = MirrorReader.within(conn);
+    if (reader.isRecorded(commit.id())) {
       return new Written(
           new CommitOutcome(commit, CommitOutcome.Kind.ALREADY_DONE, List.of(), List.of()),
           Map.of());
     }
-    List<String> errors =
-        repository.validate().stream().filter(Problem::isError).map(Problem::toString).toList();
-    List<String> environments = environmentsOf(conn, repository);
+    List<String> environments = environmentsOf(reader, repository);
     lockEnvironments(conn, environments);
 
     List<VersionPlan> plans = new ArrayList<>();
     for (String env : environments) {
-      Optional<ConfigSnapshot> snapshot = Optional.ofNullable(repository.snapshots().get(env));
-      plan(conn, env, snapshot, errors.isEmpty(), repository).ifPresent(plans::add);
+      Optional<ConfigSnapshot> snapshot =
+          repository.flatMap(r -> Optional.ofNullable(r.snapshots().get(env)));
+      if (errors.isEmpty()) {
+        plan(conn, reader, env, snapshot.orElseThrow(), repository.orElseThrow().schemas())
+            .ifPresent(plans::add);
+      } else {
+        plans.add(rejected(conn, env, snapshot));
+      }
     }
     CommitOutcome.Kind kind =
         !errors.isEmpty()
             ? CommitOutcome.Kind.REJECTED
             : plans.isEmpty() ? CommitOutcome.Kind.UNCHANGED : CommitOutcome.Kind.MIRRORED;
 
-    insertCommit(conn, branch, commit, kind, errors);
+    insertCommit(conn, branch, commit, kind.stored().orElseThrow(), errors);
     List<CommitOutcome.EnvironmentVersion> written = new ArrayList<>();
     Map<String, Current> activated = new HashMap<>();
     for (VersionPlan plan : plans) {
@@ -101,48 +118,48 @@ final class MirrorWriter {
     cache.putAll(written.activated());
   }
 
+  /** A rejected version: its number is used, it has no items and never becomes active. */
+  private static VersionPlan rejected(
+      Connection conn, String env, Optional<ConfigSnapshot> snapshot) throws SQLException {
+    return new VersionPlan(
+        env,
+        nextVersion(conn, env),
+        VersionStatus.REJECTED,
+        snapshot.map(ConfigSnapshot::checksum),
+        snapshot.map(s -> s.leaves().size()).orElse(0),
+        new TreeMap<>(),
+        List.of());
+  }
+
   private Optional<VersionPlan> plan(
-      Connection conn,
-      String env,
-      Optional<ConfigSnapshot> snapshot,
-      boolean valid,
-      ConfigRepository repository)
+      Connection conn, MirrorReader reader, String env, ConfigSnapshot snapshot, SchemaSet schemas)
       throws SQLException {
-    Optional<ActiveVersion> active = activeVersion(conn, env);
-    int nextVersion = nextVersion(conn, env);
-    Optional<String> checksum = snapshot.map(ConfigSnapshot::checksum);
-    if (!valid) {
-      return Optional.of(
-          new VersionPlan(
-              env,
-              nextVersion,
-              VersionStatus.REJECTED,
-              checksum,
-              snapshot.map(s -> s.leaves().size()).orElse(0),
-              new TreeMap<>(),
-              List.of()));
-    }
-    if (active.isPresent() && checksum.equals(Optional.of(active.get().checksum()))) {
+    Optional<VersionRecord> active = reader.activeVersion(env);
+    Optional<String> checksum = Optional.of(snapshot.checksum());
+    if (active.isPresent() && checksum.equals(active.get().checksum())) {
       return Optional.empty();
     }
-    SortedMap<String, String> current = currentItems(conn, env, active);
+    int nextVersion = nextVersion(conn, env);
+    SortedMap<String, String> current = currentItems(conn, env, active.map(VersionRecord::version));
     SortedMap<String, String> next = new TreeMap<>();
-    for (Map.Entry<String, JsonNode> leaf : snapshot.orElseThrow().leaves().entrySet()) {
+    for (Map.Entry<String, JsonNode> leaf : snapshot.leaves().entrySet()) {
       next.put(leaf.getKey(), Json.canonical(leaf.getValue()));
     }
-    SchemaSet schemas = repository.schemas();
     List<VersionPlan.Change> changes = new ArrayList<>();
     for (Map.Entry<String, String> item : next.entrySet()) {
       String old = current.get(item.getKey());
       if (old == null) {
         changes.add(
             new VersionPlan.Change(
-                item.getKey(), "create", null, audited(schemas, item.getKey(), item.getValue())));
+                item.getKey(),
+                AuditAction.CREATE,
+                null,
+                audited(schemas, item.getKey(), item.getValue())));
       } else if (!old.equals(item.getValue())) {
         changes.add(
             new VersionPlan.Change(
                 item.getKey(),
-                "update",
+                AuditAction.UPDATE,
                 audited(schemas, item.getKey(), old),
                 audited(schemas, item.getKey(), item.getValue())));
       }
@@ -151,12 +168,14 @@ final class MirrorWriter {
       if (!next.containsKey(item.getKey())) {
         changes.add(
             new VersionPlan.Change(
-                item.getKey(), "delete", audited(schemas, item.getKey(), item.getValue()), null));
+                item.getKey(),
+                AuditAction.DELETE,
+                audited(schemas, item.getKey(), item.getValue()),
+                null));
       }
     }
     changes.sort((a, b) -> a.path().compareTo(b.path()));
-    VersionStatus status =
-        EnvironmentPins.isPinned(conn, env) ? VersionStatus.HELD : VersionStatus.ACTIVE;
+    VersionStatus status = reader.pin(env).isPresent() ? VersionStatus.HELD : VersionStatus.ACTIVE;
     return Optional.of(
         new VersionPlan(env, nextVersion, status, checksum, next.size(), next, changes));
   }
@@ -171,13 +190,7 @@ final class MirrorWriter {
       throws SQLException {
     String env = plan.environment();
     if (plan.status() == VersionStatus.ACTIVE) {
-      try (PreparedStatement supersede =
-          conn.prepareStatement(
-              "UPDATE config_versions SET status = 'superseded'"
-                  + " WHERE environment = ? AND status = 'active'")) {
-        supersede.setString(1, env);
-        supersede.executeUpdate();
-      }
+      VersionRows.supersedeActive(conn, env);
     }
     VersionRows.insertVersion(conn, commit, plan, errors);
     if (plan.status() == VersionStatus.HELD) {
@@ -190,38 +203,8 @@ final class MirrorWriter {
     }
     VersionRows.writeItems(conn, plan);
     VersionRows.writeAudit(conn, commit, plan);
-    try (PreparedStatement notify = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
-      notify.setString(1, CHANNEL);
-      notify.setString(2, notification(env, plan.version(), plan.checksum().orElseThrow()));
-      notify.execute();
-    }
-  }
-
-  /** The {@code NOTIFY} payload: {@code {"checksum":"…","environment":"prod","version":7}}. */
-  static String notification(String environment, int version, String checksum) {
-    return Json.canonical(
-        Json.MAPPER
-            .createObjectNode()
-            .put("environment", environment)
-            .put("version", version)
-            .put("checksum", checksum));
-  }
-
-  private record ActiveVersion(int version, String checksum) {}
-
-  private static Optional<ActiveVersion> activeVersion(Connection conn, String env)
-      throws SQLException {
-    try (PreparedStatement select =
-        conn.prepareStatement(
-            "SELECT version, checksum FROM config_versions"
-                + " WHERE environment = ? AND status = 'active'")) {
-      select.setString(1, env);
-      try (ResultSet rs = select.executeQuery()) {
-        return rs.next()
-            ? Optional.of(new ActiveVersion(rs.getInt(1), rs.getString(2)))
-            : Optional.empty();
-      }
-    }
+    VersionRows.notifyClients(
+        conn, new Notification(env, plan.version(), plan.checksum().orElseThrow()));
   }
 
   private static int nextVersion(Connection conn, String env) throws SQLException {
@@ -236,13 +219,17 @@ final class MirrorWriter {
     }
   }
 
+  /**
+   * The items still open (not closed by a later version): those of the active version, or of the
+   * newest held one while the environment is pinned.
+   */
   private SortedMap<String, String> currentItems(
-      Connection conn, String env, Optional<ActiveVersion> active) throws SQLException {
+      Connection conn, String env, Optional<Integer> active) throws SQLException {
     Current cached = cache.get(env);
     if (active.isEmpty()) {
       return new TreeMap<>();
     }
-    if (cached != null && cached.version() == active.get().version()) {
+    if (cached != null && cached.version() == active.get()) {
       return cached.items();
     }
     SortedMap<String, String> items = new TreeMap<>();
@@ -260,34 +247,17 @@ final class MirrorWriter {
     return items;
   }
 
-  private static boolean isRecorded(Connection conn, String commitId) throws SQLException {
-    try (PreparedStatement select =
-        conn.prepareStatement("SELECT 1 FROM sync_commits WHERE commit_id = ?")) {
-      select.setString(1, commitId);
-      try (ResultSet rs = select.executeQuery()) {
-        return rs.next();
-      }
-    }
-  }
-
   /**
    * The environments a commit is written to: those its manifest declares, or, when the manifest
-   * cannot be read (a rejected commit), every environment mirrored so far.
+   * cannot be read or the commit not loaded at all (a rejected commit), every environment mirrored
+   * so far.
    */
-  private static List<String> environmentsOf(Connection conn, ConfigRepository repository)
-      throws SQLException {
-    if (repository.manifest().isPresent()) {
-      return repository.manifest().get().environmentNames();
-    }
-    List<String> names = new ArrayList<>();
-    try (PreparedStatement select =
-            conn.prepareStatement("SELECT name FROM environments ORDER BY name");
-        ResultSet rs = select.executeQuery()) {
-      while (rs.next()) {
-        names.add(rs.getString(1));
-      }
-    }
-    return names;
+  private static List<String> environmentsOf(
+      MirrorReader reader, Optional<ConfigRepository> repository) {
+    return repository
+        .flatMap(ConfigRepository::manifest)
+        .map(m -> m.environmentNames())
+        .orElseGet(reader::environments);
   }
 
   /** Creates missing environment rows and locks all of them, in name order to avoid deadlocks. */
@@ -309,11 +279,7 @@ final class MirrorWriter {
   }
 
   private static void insertCommit(
-      Connection conn,
-      String branch,
-      CommitInfo commit,
-      CommitOutcome.Kind kind,
-      List<String> errors)
+      Connection conn, String branch, CommitInfo commit, CommitStatus status, List<String> errors)
       throws SQLException {
     try (PreparedStatement insert =
         conn.prepareStatement(
@@ -327,7 +293,7 @@ final class MirrorWriter {
       insert.setString(5, commit.authorEmail());
       insert.setTimestamp(6, Timestamp.from(commit.time()));
       insert.setString(7, commit.message());
-      insert.setString(8, kind.name().toLowerCase(java.util.Locale.ROOT));
+      insert.setString(8, status.sql());
       insert.setString(9, jsonArray(errors));
       insert.executeUpdate();
     }
@@ -350,9 +316,10 @@ final class MirrorWriter {
     return conn.createArrayOf("text", values.toArray(new String[0]));
   }
 
+  /** A JSON list of strings for a {@code jsonb} column, which cannot hold NUL either. */
   static String jsonArray(List<String> values) {
     try {
-      return Json.MAPPER.writeValueAsString(values);
+      return Json.MAPPER.writeValueAsString(values.stream().map(CommitInfo::storable).toList());
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }

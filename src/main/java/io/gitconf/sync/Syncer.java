@@ -2,6 +2,7 @@ package io.gitconf.sync;
 
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.GitconfException;
+import io.gitconf.mirror.MirrorSql;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,11 +18,14 @@ import org.slf4j.LoggerFactory;
  * The syncer: follows a branch and mirrors each new commit, oldest first, into the database.
  *
  * <p>Several syncers may run against one database; the one holding the {@link LeaderLock} works,
- * the others poll the lock and take over when it frees. A commit whose transaction fails (database
- * down, connection killed) is retried with exponential backoff; since each commit is one
+ * the others poll the lock and take over when it frees. Only genuine unavailability (the database
+ * or Git cannot be reached) is retried, with exponential backoff; since each commit is one
  * transaction recorded in {@code sync_commits}, a retry or a restart never mirrors it twice, and a
- * restart resumes after the last processed commit. A rewritten branch is recorded ({@link
- * MirrorStore#recordForcePush}) and its new head adopted without mirroring it.
+ * restart resumes after the last processed commit. A commit that cannot be processed for any other
+ * reason (its tree cannot be read, a check throws, the database refuses its data) is recorded as
+ * rejected with the reason and the syncer moves on: one commit never stops the branch. A rewritten
+ * branch is recorded ({@link MirrorStore#recordForcePush}) and its new head adopted without
+ * mirroring it.
  *
  * <p>Thread-safe: {@link #start} runs the loop on its own thread; {@link #trigger} and {@link
  * #close} may be called from any thread.
@@ -39,6 +43,7 @@ public final class Syncer implements AutoCloseable {
   private final SyncListener listener;
   private final SyncMetrics metrics = new SyncMetrics();
   private final BlockingQueue<Object> wakeUps = new LinkedBlockingQueue<>();
+  private final OutageLog outage = new OutageLog(log);
   private volatile boolean closed;
   private boolean released;
   // Only the thread that runs the loop (or syncOnce) reads and writes it.
@@ -100,15 +105,18 @@ public final class Syncer implements AutoCloseable {
         if (becomeLeader()) {
           catchUp();
         }
+        outage.recovered();
         backoff = FIRST_BACKOFF;
       } catch (GitconfException.Unavailable e) {
-        log.warn("{}; retrying in {} ms", e.getMessage(), backoff.toMillis());
+        outage.failed("cannot follow " + follower.describe(), e, backoff);
         wait = backoff;
         backoff = next(backoff);
       } catch (Stopped e) {
         break;
       } catch (RuntimeException e) {
-        log.error("unexpected failure; retrying in {} ms", backoff.toMillis(), e);
+        // Not a commit's fault (those are rejected where they are processed): a listener, or a
+        // bug. Said once, retried like an outage, so the syncer goes on when it clears.
+        outage.failed("unexpected failure (" + e.getClass().getSimpleName() + ")", e, backoff);
         wait = backoff;
         backoff = next(backoff);
       }
@@ -117,7 +125,14 @@ public final class Syncer implements AutoCloseable {
   }
 
   private boolean becomeLeader() {
-    boolean leader = lock.tryAcquire();
+    boolean leader;
+    try {
+      leader = lock.tryAcquire();
+    } catch (GitconfException.Unavailable e) {
+      // Cut off from the database: not leading, but no one else is known to lead either.
+      metrics.leader(false);
+      throw e;
+    }
     metrics.leader(leader);
     // The first answer is announced too, so a syncer that starts as standby says so.
     if (role.isEmpty() || role.get() != leader) {
@@ -133,7 +148,7 @@ public final class Syncer implements AutoCloseable {
   /** Mirrors every commit between the last processed one and the head. */
   private int catchUp() {
     RevCommit head = follower.refresh();
-    Optional<String> last = store.lastCommit(settings.branch());
+    Optional<String> last = store.reader().lastCommit(settings.branch());
     metrics.reachable();
     GitFollower.Plan plan = follower.plan(last, head);
     if (plan instanceof GitFollower.Plan.Rewritten rewritten) {
@@ -159,7 +174,7 @@ public final class Syncer implements AutoCloseable {
       RevCommit commit = commits.get(i);
       metrics.lag(
           commits.size() - i, Math.max(0, Instant.now().getEpochSecond() - commit.getCommitTime()));
-      CommitOutcome outcome = mirrorWithRetry(commit);
+      CommitOutcome outcome = process(commit);
       metrics.processed(outcome);
       listener.commitProcessed(outcome);
       Instant now = Instant.now();
@@ -204,25 +219,23 @@ public final class Syncer implements AutoCloseable {
   }
 
   /**
-   * Mirrors one commit, retrying with backoff while the database is unavailable. Stops (without
-   * mirroring) if this syncer stops leading or is closed.
+   * Mirrors one commit, or records it as rejected when it cannot be processed; retries with backoff
+   * while the database or Git is unavailable. Stops (without mirroring) if this syncer stops
+   * leading or is closed.
    */
-  private CommitOutcome mirrorWithRetry(RevCommit commit) {
+  private CommitOutcome process(RevCommit commit) {
     CommitInfo info = CommitInfo.of(commit);
-    ConfigRepository repository = follower.load(commit);
     Duration backoff = FIRST_BACKOFF;
     while (true) {
       if (closed) {
         throw new Stopped();
       }
       try {
-        return store.mirror(settings.branch(), info, repository);
+        CommitOutcome outcome = mirrorOrReject(commit, info);
+        outage.recovered();
+        return outcome;
       } catch (GitconfException.Unavailable e) {
-        log.warn(
-            "commit {} not mirrored ({}); retrying in {} ms",
-            info.shortId(),
-            e.getMessage(),
-            backoff.toMillis());
+        outage.failed("commit " + info.shortId() + " not mirrored", e, backoff);
         pause(backoff);
         backoff = next(backoff);
         if (!lock.isHeld() && !becomeLeader()) {
@@ -231,6 +244,40 @@ public final class Syncer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Loads and mirrors the commit. Anything but unavailability is the commit's own failure, which
+   * would fail the same way at every retry: it is recorded as rejected with the reason (no stack
+   * trace in the row; that goes to the debug log), so the fix in the next commit is mirrored.
+   */
+  private CommitOutcome mirrorOrReject(RevCommit commit, CommitInfo info) {
+    try {
+      ConfigRepository repository = follower.load(commit);
+      return store.mirror(settings.branch(), info, repository, settings.check());
+    } catch (GitconfException.Unavailable | Stopped e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError e) {
+      List<String> reasons = reasons(e);
+      log.warn(
+          "commit {} cannot be processed: {}; recorded as rejected",
+          info.shortId(),
+          String.join("; ", reasons));
+      log.debug("commit {} cannot be processed", info.shortId(), e);
+      return store.reject(settings.branch(), info, reasons);
+    }
+  }
+
+  /** Why a commit could not be processed, as the lines its rejection records. */
+  private static List<String> reasons(Throwable e) {
+    if (e instanceof GitconfException.ValidationFailed failed && !failed.problems().isEmpty()) {
+      return failed.problems().stream().map(p -> CommitVerdict.masked(p.toString())).toList();
+    }
+    String detail =
+        e instanceof GitconfException
+            ? MirrorSql.firstLine(e.getMessage())
+            : e.getClass().getSimpleName() + ": " + MirrorSql.firstLine(e.getMessage());
+    return List.of(CommitVerdict.masked("cannot be processed: " + detail));
   }
 
   private static Duration next(Duration backoff) {

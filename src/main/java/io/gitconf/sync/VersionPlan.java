@@ -1,5 +1,7 @@
 package io.gitconf.sync;
 
+import io.gitconf.mirror.AuditAction;
+import io.gitconf.mirror.VersionStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -20,6 +22,6 @@ record VersionPlan(
     SortedMap<String, String> next,
     List<Change> changes) {
 
-  /** One changed path: {@code create}, {@code update} or {@code delete}, old and new as audited. */
-  record Change(String path, String action, String oldValue, String newValue) {}
+  /** One changed path, old and new value as audited (null where there is none). */
+  record Change(String path, AuditAction action, String oldValue, String newValue) {}
 }

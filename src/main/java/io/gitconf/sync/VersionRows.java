@@ -1,5 +1,9 @@
 package io.gitconf.sync;
 
+import io.gitconf.mirror.AuditAction;
+import io.gitconf.mirror.AuditChain;
+import io.gitconf.mirror.Notification;
+import io.gitconf.mirror.VersionStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,12 +14,51 @@ import java.util.List;
 
 /**
  * Writes the rows of one planned version inside the caller's transaction: the {@code
- * config_versions} row, the items it opens and closes, and its audit rows with their hash chain.
- * Each is one statement over arrays ({@code unnest}), so a 10,000-path first version is three round
- * trips, not 20,000.
+ * config_versions} row, the items it opens and closes, its audit rows with their hash chain, the
+ * switch of the active version and the notification of clients. Each is one statement over arrays
+ * ({@code unnest}), so a 10,000-path first version is three round trips, not 20,000.
  */
 final class VersionRows {
   private VersionRows() {}
+
+  /** Makes the environment's active version superseded, before another becomes active. */
+  static void supersedeActive(Connection conn, String environment) throws SQLException {
+    setStatus(conn, environment, VersionStatus.ACTIVE, VersionStatus.SUPERSEDED);
+  }
+
+  /** Moves every version of an environment in status {@code from} to {@code to}. */
+  static void setStatus(Connection conn, String environment, VersionStatus from, VersionStatus to)
+      throws SQLException {
+    try (PreparedStatement update =
+        conn.prepareStatement(
+            "UPDATE config_versions SET status = ? WHERE environment = ? AND status = ?")) {
+      update.setString(1, to.sql());
+      update.setString(2, environment);
+      update.setString(3, from.sql());
+      update.executeUpdate();
+    }
+  }
+
+  /** Makes one version active; the caller superseded the one that was. */
+  static void activate(Connection conn, String environment, int version) throws SQLException {
+    try (PreparedStatement update =
+        conn.prepareStatement(
+            "UPDATE config_versions SET status = ? WHERE environment = ? AND version = ?")) {
+      update.setString(1, VersionStatus.ACTIVE.sql());
+      update.setString(2, environment);
+      update.setInt(3, version);
+      update.executeUpdate();
+    }
+  }
+
+  /** Tells listening clients, once the transaction commits, that a version became active. */
+  static void notifyClients(Connection conn, Notification notification) throws SQLException {
+    try (PreparedStatement notify = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
+      notify.setString(1, Notification.CHANNEL);
+      notify.setString(2, notification.payload());
+      notify.execute();
+    }
+  }
 
   static void insertVersion(
       Connection conn, CommitInfo commit, VersionPlan plan, List<String> errors)
@@ -49,10 +92,10 @@ final class VersionRows {
     List<String> openedPaths = new ArrayList<>();
     List<String> openedValues = new ArrayList<>();
     for (VersionPlan.Change change : plan.changes()) {
-      if (!change.action().equals("create")) {
+      if (change.action() != AuditAction.CREATE) {
         closed.add(change.path());
       }
-      if (!change.action().equals("delete")) {
+      if (change.action() != AuditAction.DELETE) {
         openedPaths.add(change.path());
         openedValues.add(plan.next().get(change.path()));
       }
@@ -110,7 +153,7 @@ final class VersionRows {
       seq++;
       seqs[i] = seq;
       paths[i] = change.path();
-      actions[i] = change.action();
+      actions[i] = change.action().sql();
       olds[i] = change.oldValue();
       news[i] = change.newValue();
       prevs[i] = prevHash;
@@ -122,7 +165,7 @@ final class VersionRows {
               plan.version(),
               commit.id(),
               change.path(),
-              change.action(),
+              change.action().sql(),
               change.oldValue(),
               change.newValue(),
               commit.author(),

@@ -1,19 +1,18 @@
 package io.gitconf.sync;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.gitconf.core.GitconfException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.concurrent.Executors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,43 +23,39 @@ import org.slf4j.LoggerFactory;
  * else is refused with 401 and logged. The body itself is not trusted or parsed: a valid call only
  * means "fetch now".
  *
+ * <p>Each call is read without holding a thread, within the {@linkplain HttpEndpoint.Limits limits}
+ * of time and size, so a sender that stalls, or sends too much, is dropped without delaying a
+ * signed push from anyone else.
+ *
  * <p>Thread-safe.
  */
 public final class WebhookServer implements AutoCloseable {
   public static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
+  static final String PATH = "/webhook";
   private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
-  private static final int MAX_BODY = 1 << 20;
 
-  private final HttpServer server;
-  private final SecretKeySpec key;
-  private final Runnable onPush;
+  private final HttpEndpoint endpoint;
 
-  private WebhookServer(HttpServer server, byte[] secret, Runnable onPush) {
-    this.server = server;
-    this.key = new SecretKeySpec(secret, "HmacSHA256");
-    this.onPush = onPush;
+  private WebhookServer(HttpEndpoint endpoint) {
+    this.endpoint = endpoint;
   }
 
   /** Listens on {@code port} (0 for any free port) and calls {@code onPush} for each valid call. */
   public static WebhookServer start(int port, byte[] secret, Runnable onPush) {
+    return start(port, secret, onPush, HttpEndpoint.Limits.defaults());
+  }
+
+  static WebhookServer start(int port, byte[] secret, Runnable onPush, HttpEndpoint.Limits limits) {
     if (secret.length == 0) {
       throw new GitconfException.BadRequest("the webhook secret must not be empty");
     }
-    try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
-      WebhookServer webhook = new WebhookServer(server, secret.clone(), onPush);
-      server.createContext("/webhook", webhook::handle);
-      server.setExecutor(Executors.newSingleThreadExecutor(r -> daemon(r, "gitconf-webhook")));
-      server.start();
-      return webhook;
-    } catch (IOException e) {
-      throw new GitconfException.Unavailable(
-          "cannot listen for webhooks on port " + port + ": " + e.getMessage(), e);
-    }
+    SecretKeySpec key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+    return new WebhookServer(
+        HttpEndpoint.start("webhook", port, limits, new Calls(key, onPush, limits)));
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return endpoint.port();
   }
 
   /** The header value a sender computes for {@code body}, e.g. for tests and scripts. */
@@ -69,41 +64,79 @@ public final class WebhookServer implements AutoCloseable {
         + HexFormat.of().formatHex(hmac(new SecretKeySpec(secret, "HmacSHA256"), body));
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        respond(exchange, 405, "POST only\n");
-        return;
+  /** Handles {@code /webhook}; reads the body asynchronously, so waiting for it holds no thread. */
+  private static final class Calls extends Handler.Abstract.NonBlocking {
+    private final SecretKeySpec key;
+    private final Runnable onPush;
+    private final HttpEndpoint.Limits limits;
+
+    Calls(SecretKeySpec key, Runnable onPush, HttpEndpoint.Limits limits) {
+      this.key = key;
+      this.onPush = onPush;
+      this.limits = limits;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      if (!PATH.equals(Request.getPathInContext(request))) {
+        return false;
       }
-      byte[] body = readBody(exchange.getRequestBody());
-      String given = exchange.getRequestHeaders().getFirst(SIGNATURE_HEADER);
-      if (body == null || given == null || !validSignature(given, body)) {
-        log.warn(
-            "refused a webhook call from {}: {}",
-            exchange.getRemoteAddress().getAddress().getHostAddress(),
-            body == null
-                ? "body larger than " + MAX_BODY + " bytes"
-                : given == null ? "no " + SIGNATURE_HEADER + " header" : "bad signature");
-        respond(exchange, 401, "bad signature\n");
-        return;
+      if (!"POST".equals(request.getMethod())) {
+        HttpEndpoint.respond(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "POST only\n");
+        return true;
       }
-      onPush.run();
-      respond(exchange, 202, "fetching\n");
+      String from = Request.getRemoteAddr(request);
+      if (request.getLength() > limits.maxBody()) {
+        refuse(from, "body larger than " + limits.maxBody() + " bytes");
+        HttpEndpoint.respond(
+            response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413, "body too large\n");
+        return true;
+      }
+      String given = request.getHeaders().get(SIGNATURE_HEADER);
+      Content.Source.asByteArrayAsync(request, limits.maxBody())
+          .whenComplete(
+              (body, failure) -> {
+                if (failure != null) {
+                  // Too large when sent without a length, or not sent within the idle timeout.
+                  refuse(
+                      from,
+                      "body not received within "
+                          + limits.idleTimeout().toSeconds()
+                          + " s or larger than "
+                          + limits.maxBody()
+                          + " bytes");
+                  Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400);
+                  return;
+                }
+                if (given == null || !validSignature(given, body)) {
+                  refuse(
+                      from, given == null ? "no " + SIGNATURE_HEADER + " header" : "bad signature");
+                  HttpEndpoint.respond(
+                      response, callback, HttpStatus.UNAUTHORIZED_401, "bad signature\n");
+                  return;
+                }
+                onPush.run();
+                HttpEndpoint.respond(response, callback, HttpStatus.ACCEPTED_202, "fetching\n");
+              });
+      return true;
+    }
+
+    private boolean validSignature(String given, byte[] body) {
+      if (!given.startsWith("sha256=")) {
+        return false;
+      }
+      byte[] actual;
+      try {
+        actual = HexFormat.of().parseHex(given.substring("sha256=".length()).trim());
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+      return MessageDigest.isEqual(hmac(key, body), actual);
     }
   }
 
-  private boolean validSignature(String given, byte[] body) {
-    if (!given.startsWith("sha256=")) {
-      return false;
-    }
-    byte[] expected = hmac(key, body);
-    byte[] actual;
-    try {
-      actual = HexFormat.of().parseHex(given.substring("sha256=".length()).trim());
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    return MessageDigest.isEqual(expected, actual);
+  private static void refuse(String from, String why) {
+    log.warn("refused a webhook call from {}: {}", from, why);
   }
 
   private static byte[] hmac(SecretKeySpec key, byte[] body) {
@@ -116,26 +149,9 @@ public final class WebhookServer implements AutoCloseable {
     }
   }
 
-  /** The body, or null when it is larger than the limit. */
-  private static byte[] readBody(InputStream in) throws IOException {
-    byte[] body = in.readNBytes(MAX_BODY + 1);
-    return body.length > MAX_BODY ? null : body;
-  }
-
-  static void respond(HttpExchange exchange, int status, String text) throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-  }
-
-  static Thread daemon(Runnable r, String name) {
-    Thread thread = new Thread(r, name);
-    thread.setDaemon(true);
-    return thread;
-  }
-
+  /** Stops listening; a call being handled finishes first, for a moment at most. */
   @Override
   public void close() {
-    server.stop(0);
+    endpoint.close();
   }
 }

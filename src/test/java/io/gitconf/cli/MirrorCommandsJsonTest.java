@@ -76,12 +76,14 @@ class MirrorCommandsJsonTest {
               + "  sync_commits: 3 rows\n"
               + "  config_versions: 5 rows\n"
               + "  config_items: 7 rows\n"
-              + "  config_audit: 7 rows\n"
-              + "  sync_state: 1 rows\n";
-      assertThat(backup.err()).isEqualTo(progress + "  sync_events: 0 rows\n");
-      String tables =
-          "{\"config_audit\":7,\"config_items\":7,\"config_versions\":5,\"environments\":2,"
-              + "\"sync_commits\":3,";
+              + "  config_audit: 7 rows\n";
+      assertThat(backup.err())
+          .isEqualTo(
+              progress
+                  + "  environment_pins: 0 rows\n"
+                  + "  sync_state: 1 rows\n"
+                  + "  sync_events: 0 rows\n");
+      String tables = "{\"config_audit\":7,\"config_items\":7,\"config_versions\":5,";
       assertThat(json(backup))
           .isEqualTo(
               "{\"database\":"
@@ -90,22 +92,24 @@ class MirrorCommandsJsonTest {
                   + quoted(file)
                   + ",\"rows\":25,\"tables\":"
                   + tables
-                  + "\"sync_events\":0,\"sync_state\":1}}");
+                  + "\"environment_pins\":0,\"environments\":2,\"sync_commits\":3,\"sync_events\":0,"
+                  + "\"sync_state\":1}}");
 
       Cli.Result restored =
           Cli.run("restore", "--db", target.jdbcUrl(), file.toString(), "--output", "json");
       assertThat(restored.exitCode()).as(restored.err()).isZero();
       // Restore reports the tables it wrote rows into.
-      assertThat(restored.err()).isEqualTo(progress);
+      assertThat(restored.err()).isEqualTo(progress + "  sync_state: 1 rows\n");
       assertThat(json(restored))
           .isEqualTo(
               "{\"auditRows\":7,\"database\":"
                   + quoted(target.jdbcUrl())
                   + ",\"discrepancies\":[],\"file\":"
                   + quoted(file)
-                  + ",\"rows\":25,\"tables\":"
+                  + ",\"restored\":true,\"rows\":25,\"tables\":"
                   + tables
-                  + "\"sync_state\":1},\"verified\":true,\"versions\":3}");
+                  + "\"environments\":2,\"sync_commits\":3,\"sync_state\":1},\"verified\":true,"
+                  + "\"versions\":3}");
 
       Cli.Result again =
           Cli.run("restore", "--db", target.jdbcUrl(), file.toString(), "--output", "json");

@@ -157,25 +157,24 @@ class MirrorSecretMaskingTest {
                   + "\"from\":\"prod version 1\",\"to\":\"prod version 2\"}");
       assertThat(outputs.get("history text").out())
           .isEqualTo(
-              "VERSION ACTION  VALUE                    COMMIT     TIME                 AUTHOR "
-                  + "                        MESSAGE\n"
-                  + "1       create  \"****\"                   "
-                  + first.substring(0, 10)
-                  + " 2026-01-05T09:01:00Z Ada Trader <ada@example.com>   Trading configuration\n"
-                  + "2       update  \"****\"                   "
+              "VERSION ACTION VALUE  COMMIT     TIME                 AUTHOR"
+                  + "                       MESSAGE\n"
+                  + "2       update \"****\" "
                   + second.substring(0, 10)
-                  + " 2026-01-05T09:02:00Z Ada Trader <ada@example.com>   Rotate the trading API"
-                  + " key\n");
+                  + " 2026-01-05T09:02:00Z Ada Trader <ada@example.com> Rotate the trading API key\n"
+                  + "1       create \"****\" "
+                  + first.substring(0, 10)
+                  + " 2026-01-05T09:01:00Z Ada Trader <ada@example.com> Trading configuration\n");
       assertThat(Json.canonical(Json.parse("history", outputs.get("history json").out())))
           .isEqualTo(
-              "[{\"action\":\"create\",\"author\":\"Ada Trader <ada@example.com>\",\"commit\":\""
-                  + first
-                  + "\",\"message\":\"Trading configuration\",\"time\":\"2026-01-05T09:01:00Z\","
-                  + "\"value\":\"****\",\"version\":1},{\"action\":\"update\","
-                  + "\"author\":\"Ada Trader <ada@example.com>\",\"commit\":\""
+              "[{\"action\":\"update\",\"author\":\"Ada Trader <ada@example.com>\",\"commit\":\""
                   + second
                   + "\",\"message\":\"Rotate the trading API key\",\"time\":\"2026-01-05T09:02:00Z\","
-                  + "\"value\":\"****\",\"version\":2}]");
+                  + "\"value\":\"****\",\"version\":2},{\"action\":\"create\","
+                  + "\"author\":\"Ada Trader <ada@example.com>\",\"commit\":\""
+                  + first
+                  + "\",\"message\":\"Trading configuration\",\"time\":\"2026-01-05T09:01:00Z\","
+                  + "\"value\":\"****\",\"version\":1}]");
       assertThat(outputs.get("rollback text").out())
           .isEqualTo(
               "Rolling prod back to version 1 (commit "

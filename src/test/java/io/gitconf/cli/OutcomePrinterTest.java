@@ -2,9 +2,9 @@ package io.gitconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gitconf.mirror.VersionStatus;
 import io.gitconf.sync.CommitInfo;
 import io.gitconf.sync.CommitOutcome;
-import io.gitconf.sync.VersionStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;

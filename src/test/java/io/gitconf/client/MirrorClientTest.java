@@ -16,9 +16,9 @@ import io.gitconf.core.Json;
 import io.gitconf.core.crypto.EncryptionKeys;
 import io.gitconf.core.crypto.Secret;
 import io.gitconf.core.crypto.SecretCipher;
+import io.gitconf.mirror.VersionRecord;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.MirrorStore;
-import io.gitconf.sync.VersionRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,6 +152,33 @@ class MirrorClientTest {
     assertThat(prod.snapshot().version()).hasValue(1);
     // Polling the same refused version again is not reported again.
     assertThat(events.poll(Duration.ofMillis(600))).isEmpty();
+  }
+
+  @Test
+  void itemsThatDoNotReproduceTheirChecksumAreAnIntegrityFailureAsEverywhereElse()
+      throws Exception {
+    desk.syncOnce();
+    try (Connection conn = desk.testDb.connect();
+        Statement s = conn.createStatement()) {
+      s.execute(
+          "UPDATE config_items SET value = '9' WHERE environment = 'prod'"
+              + " AND path = 'risk.parameters.maxOpenPositions'");
+    }
+    String expected =
+        "mirror integrity: the items of version 1 of 'prod' give checksum [0-9a-f]{64}, the"
+            + " version row says [0-9a-f]{64}";
+    try (PostgresSource source =
+        new PostgresSource(
+            desk.database.dataSource(), "prod", Duration.ofMillis(50), Duration.ofSeconds(1))) {
+      assertThatThrownBy(() -> source.load("prod"))
+          .isInstanceOf(GitconfException.Integrity.class)
+          .hasMessageMatching(expected);
+    }
+    // The syncer's side and the command line say the same, in the same words.
+    assertThatThrownBy(
+            () -> new MirrorStore(desk.database.dataSource()).reader().activeSnapshot("prod"))
+        .isInstanceOf(GitconfException.Integrity.class)
+        .hasMessageMatching(expected);
   }
 
   @Test
@@ -376,8 +403,9 @@ class MirrorClientTest {
     assertThat(mirrored.message()).isEqualTo("Smaller positions after the review");
     assertThat(
             new MirrorStore(desk.database.dataSource())
+                .reader()
                 .pathHistory("prod", "risk.parameters.maxPositionSizeUsd"))
-        .last()
+        .first()
         .satisfies(
             audit -> {
               assertThat(audit.changedBy()).isEqualTo("Ada Trader <ada@desk.example>");

@@ -4,12 +4,14 @@ import static io.gitconf.testing.TestGitRepo.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gitconf.cli.Main;
+import io.gitconf.mirror.VersionRecord;
 import io.gitconf.testing.TestDatabase;
 import io.gitconf.testing.TestGitRepo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
@@ -128,6 +130,80 @@ class CommandLineTest {
           run("get", "app.limits.max", "--env", "prod", "--db", testDb.jdbcUrl(), "--version", "2");
       assertThat(rejected.exitCode()).isEqualTo(2);
       assertThat(rejected.err()).contains("version 2 of environment 'prod' was rejected");
+    }
+  }
+
+  @Test
+  void historyAndStatusColumnsFitLongAuthorsAndMicrosecondTimesAndNewestComesFirst()
+      throws Exception {
+    try (TestDatabase testDb = TestDatabase.create();
+        TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {
+      org.eclipse.jgit.lib.PersonIdent longName =
+          new org.eclipse.jgit.lib.PersonIdent(
+              "Maximilian Alexander von Risk-Management", "maximilian.alexander@example.com");
+      repo.file("environments/prod/app.yaml", "limits:\n  max: 400\n").commit(longName, "Lower");
+      String db = testDb.jdbcUrl();
+      assertThat(run("rebuild", "--repo", repo.root().toString(), "--db", db).exitCode()).isZero();
+      // A break-glass activation is audited at the microsecond.
+      Result glass =
+          run(
+              "rollback",
+              "--break-glass",
+              "--env",
+              "prod",
+              "--to",
+              "1",
+              "--db",
+              db,
+              "--user",
+              "Ada <ada@example.com>",
+              "--reason",
+              "Back",
+              "--yes");
+      assertThat(glass.exitCode()).as(glass.err()).isZero();
+
+      List<String> versions = run("history", "--db", db, "--env", "prod").out().lines().toList();
+      assertColumns(
+          versions,
+          "AUTHOR",
+          List.of(
+              "Maximilian Alexander von Risk-Management <maximilian.alexander@example.com>",
+              "Alice Trader <alice@example.com>"));
+      assertColumns(versions, "MESSAGE", List.of("Lower", "Initial configuration"));
+
+      List<String> values =
+          run("history", "--db", db, "--env", "prod", "--path", "app.limits.max")
+              .out()
+              .lines()
+              .toList();
+      // Newest first, as the versions are; the break-glass row carries microseconds.
+      assertColumns(values, "VERSION", List.of("1", "2", "1"));
+      assertColumns(values, "ACTION", List.of("update", "update", "create"));
+      assertColumns(values, "AUTHOR", List.of("Ada <ada@example.com>", "Maximilian", "Alice"));
+      assertColumns(values, "MESSAGE", List.of("break-glass: Back", "Lower", "Initial"));
+      assertThat(values.get(1)).containsPattern("T\\d\\d:\\d\\d:\\d\\d\\.\\d+Z");
+
+      List<String> status = run("status", "--db", db).out().lines().toList().subList(0, 2);
+      assertThat(status)
+          .extracting(line -> line.indexOf(" checksum "))
+          .containsOnly(status.get(0).indexOf(" checksum "));
+      assertThat(status)
+          .extracting(line -> line.indexOf(" commit "))
+          .containsOnly(status.get(0).indexOf(" commit "));
+    }
+  }
+
+  /** Every row below the header has the expected text at the start of the header's column. */
+  private static void assertColumns(List<String> table, String column, List<String> starts) {
+    int at = table.get(0).indexOf(column);
+    assertThat(at).as(column + " in " + table.get(0)).isNotNegative();
+    List<String> rows = table.subList(1, table.size());
+    assertThat(rows).hasSameSizeAs(starts);
+    for (int i = 0; i < rows.size(); i++) {
+      assertThat(rows.get(i).substring(at)).as(rows.get(i)).startsWith(starts.get(i));
+      if (at > 0) {
+        assertThat(rows.get(i).charAt(at - 1)).as(rows.get(i)).isEqualTo(' ');
+      }
     }
   }
 
@@ -309,7 +385,7 @@ class CommandLineTest {
               .replace("\"max\":900", "\"max\":901")
               .replace("900", "901"));
       Result refused = run("restore", "--db", target.jdbcUrl(), tampered.toString());
-      assertThat(refused.exitCode()).isEqualTo(2);
+      assertThat(refused.exitCode()).isEqualTo(1);
       assertThat(refused.err())
           .contains("does not match its checksum (altered or truncated); nothing was restored");
       assertThat(run("status", "--db", target.jdbcUrl()).out()).doesNotContain("version 1");

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.gitconf.testing.TestDatabase;
 import io.gitconf.testing.TestGitRepo;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +35,7 @@ class HttpEndpointsTest {
   Database database;
   TestGitRepo repo;
   Syncer syncer;
-  final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
 
   @BeforeEach
   void setUp() {
@@ -59,6 +62,8 @@ class HttpEndpointsTest {
   HttpResponse<String> post(int port, byte[] body, String signature) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhook"))
+            // Generous: only a server that waits for another caller's body would take this long.
+            .timeout(Duration.ofSeconds(30))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (signature != null) {
       request.header(WebhookServer.SIGNATURE_HEADER, signature);
@@ -91,17 +96,123 @@ class HttpEndpointsTest {
           .containsExactly(
               "refused a webhook call from 127.0.0.1: bad signature",
               "refused a webhook call from 127.0.0.1: no X-Hub-Signature-256 header");
-      assertThat(syncer.store().isRecorded(change.name())).isFalse();
+      assertThat(syncer.store().reader().isRecorded(change.name())).isFalse();
 
       HttpResponse<String> good = post(webhook.port(), body, WebhookServer.signature(SECRET, body));
 
       assertThat(good.statusCode()).isEqualTo(202);
-      awaitTrue(() -> syncer.store().isRecorded(change.name()));
+      awaitTrue(() -> syncer.store().reader().isRecorded(change.name()));
       assertThat(syncer.store().activeVersion("prod").orElseThrow().commitId())
           .isEqualTo(change.name());
     } finally {
       ((Logger) LoggerFactory.getLogger(WebhookServer.class)).detachAppender(logs);
     }
+  }
+
+  @Test
+  void stalledCallersNeverDelayASignedPush() throws Exception {
+    syncer.start();
+    awaitTrue(() -> syncer.metrics().lastCommit().isPresent());
+    RevCommit change =
+        repo.file("environments/prod/app.yaml", "limits:\n  max: 445\n").commit(BOB, "Pushed");
+    byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+    List<Socket> stalled = new ArrayList<>();
+    // Callers may stay silent far longer than this test takes, so they are all still waiting
+    // when the push goes through, however slow the machine.
+    HttpEndpoint.Limits patient = new HttpEndpoint.Limits(Duration.ofMinutes(5), 1 << 20);
+    try (WebhookServer webhook = WebhookServer.start(0, SECRET, syncer::trigger, patient)) {
+      // More stalled callers than the server has threads: each announced a body and sent none.
+      for (int i = 0; i < 24; i++) {
+        stalled.add(stall(webhook.port(), 100));
+      }
+
+      HttpResponse<String> good = post(webhook.port(), body, WebhookServer.signature(SECRET, body));
+
+      assertThat(good.statusCode()).isEqualTo(202);
+      awaitTrue(() -> syncer.store().reader().isRecorded(change.name()));
+      // The stalled callers were still waiting while the push went through.
+      for (Socket socket : stalled) {
+        assertThat(socket.isClosed()).isFalse();
+        assertThat(socket.getInputStream().available()).isZero();
+      }
+    } finally {
+      for (Socket socket : stalled) {
+        socket.close();
+      }
+    }
+    // Closed means closed: none of the server's threads is left behind.
+    awaitTrue(
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("gitconf-webhook")));
+  }
+
+  @Test
+  void aCallerThatStallsIsDroppedAfterTheIdleTimeoutAndTooLargeABodyIsRefused() throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    ((Logger) LoggerFactory.getLogger(WebhookServer.class)).addAppender(logs);
+    java.util.concurrent.atomic.AtomicInteger pushes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (WebhookServer webhook =
+        WebhookServer.start(
+            0,
+            SECRET,
+            pushes::incrementAndGet,
+            new HttpEndpoint.Limits(Duration.ofSeconds(1), 1024))) {
+      try (Socket socket = stall(webhook.port(), 100)) {
+        // The server answers and closes: nothing waits for the body forever.
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+      }
+      try (Socket socket = stall(webhook.port(), 4096)) {
+        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answer).startsWith("HTTP/1.1 413 ");
+      }
+      HttpResponse<String> get =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + webhook.port() + WebhookServer.PATH))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(get.statusCode()).isEqualTo(405);
+      HttpResponse<String> elsewhere =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhook.port() + "/other"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(elsewhere.statusCode()).isEqualTo(404);
+    } finally {
+      ((Logger) LoggerFactory.getLogger(WebhookServer.class)).detachAppender(logs);
+    }
+    assertThat(pushes.get()).isZero();
+    assertThat(logs.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            "refused a webhook call from 127.0.0.1: body not received within 1 s or larger than"
+                + " 1024 bytes",
+            "refused a webhook call from 127.0.0.1: body larger than 1024 bytes");
+  }
+
+  /**
+   * A raw connection that sends a signed-looking request's headers announcing {@code length} bytes
+   * of body, and then nothing.
+   */
+  private static Socket stall(int port, int length) throws Exception {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(30_000);
+    socket
+        .getOutputStream()
+        .write(
+            ("POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + WebhookServer.SIGNATURE_HEADER
+                    + ": sha256=00\r\nContent-Length: "
+                    + length
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    return socket;
   }
 
   @Test

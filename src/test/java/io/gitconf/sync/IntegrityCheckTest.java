@@ -61,7 +61,7 @@ class IntegrityCheckTest {
   }
 
   private IntegrityCheck.Report check() {
-    return IntegrityCheck.run(store, Optional.of(repo.git().getRepository()));
+    return IntegrityCheck.run(store.reader(), Optional.of(repo.git().getRepository()));
   }
 
   @Test

@@ -10,6 +10,11 @@ import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.GitTrees;
 import io.gitconf.core.GitconfException;
+import io.gitconf.mirror.AuditAction;
+import io.gitconf.mirror.AuditChain;
+import io.gitconf.mirror.AuditRecord;
+import io.gitconf.mirror.VersionRecord;
+import io.gitconf.mirror.VersionStatus;
 import io.gitconf.testing.TestDatabase;
 import io.gitconf.testing.TestGitRepo;
 import java.nio.file.Path;
@@ -90,14 +95,14 @@ class MirrorStoreTest {
                 ? store.activeVersion("dev").orElseThrow().checksum().get()
                 : "");
 
-    List<AuditRecord> audit = store.audit("prod");
+    List<AuditRecord> audit = store.reader().audit("prod");
     assertThat(audit)
         .extracting(AuditRecord::path)
         .containsExactly("app.hosts", "app.limits.max", "app.limits.min");
     assertThat(audit)
         .allSatisfy(
             row -> {
-              assertThat(row.action()).isEqualTo("create");
+              assertThat(row.action()).isEqualTo(AuditAction.CREATE);
               assertThat(row.changedBy()).isEqualTo("Alice Trader <alice@example.com>");
               assertThat(row.reason()).isEqualTo("Initial configuration");
               assertThat(row.oldValue()).isEmpty();
@@ -131,7 +136,7 @@ class MirrorStoreTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(2, VersionStatus.ACTIVE),
             org.assertj.core.groups.Tuple.tuple(1, VersionStatus.SUPERSEDED));
-    assertThat(store.pathHistory("prod", "app.limits.max"))
+    assertThat(store.reader().pathHistory("prod", "app.limits.max"))
         .extracting(
             AuditRecord::action,
             AuditRecord::oldValue,
@@ -140,17 +145,17 @@ class MirrorStoreTest {
             AuditRecord::reason)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
-                "create",
-                Optional.empty(),
-                Optional.of("500"),
-                "Alice Trader <alice@example.com>",
-                "Initial configuration"),
-            org.assertj.core.groups.Tuple.tuple(
-                "update",
+                AuditAction.UPDATE,
                 Optional.of("500"),
                 Optional.of("600"),
                 "Bob Risk <bob@example.com>",
-                "Raise the prod limit\n\nTicket RISK-12"));
+                "Raise the prod limit\n\nTicket RISK-12"),
+            org.assertj.core.groups.Tuple.tuple(
+                AuditAction.CREATE,
+                Optional.empty(),
+                Optional.of("500"),
+                "Alice Trader <alice@example.com>",
+                "Initial configuration"));
     // The old version is still readable and still matches its checksum.
     assertThat(store.snapshot("prod", 1).get(ConfigPath.parse("app.limits.max")))
         .contains(IntNode.valueOf(500));
@@ -168,9 +173,9 @@ class MirrorStoreTest {
 
     assertThat(store.activeSnapshot("dev").orElseThrow().leaves()).doesNotContainKey("app.hosts");
     assertThat(store.snapshot("dev", 1).leaves()).containsKey("app.hosts");
-    assertThat(store.pathHistory("dev", "app.hosts"))
+    assertThat(store.reader().pathHistory("dev", "app.hosts"))
         .extracting(AuditRecord::action)
-        .containsExactly("create", "delete");
+        .containsExactly(AuditAction.DELETE, AuditAction.CREATE);
   }
 
   @Test
@@ -193,7 +198,7 @@ class MirrorStoreTest {
     assertThat(prodRejected.authorName()).isEqualTo("Bob Risk");
     assertThat(prodRejected.errors()).isEqualTo(rejected.errors());
     assertThat(store.activeVersion("prod").orElseThrow().version()).isEqualTo(1);
-    assertThat(store.status(10).rejected())
+    assertThat(store.reader().status(10).rejected())
         .singleElement()
         .satisfies(
             r -> {
@@ -213,11 +218,11 @@ class MirrorStoreTest {
     VersionRecord active = store.activeVersion("prod").orElseThrow();
     assertThat(active.version()).isEqualTo(3);
     assertThat(active.commitId()).isEqualTo(fix.name());
-    assertThat(store.pathHistory("prod", "app.limits.max"))
+    assertThat(store.reader().pathHistory("prod", "app.limits.max"))
         .extracting(AuditRecord::oldValue, AuditRecord::newValue)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(Optional.empty(), Optional.of("500")),
-            org.assertj.core.groups.Tuple.tuple(Optional.of("500"), Optional.of("700")));
+            org.assertj.core.groups.Tuple.tuple(Optional.of("500"), Optional.of("700")),
+            org.assertj.core.groups.Tuple.tuple(Optional.empty(), Optional.of("500")));
   }
 
   @Test
@@ -271,7 +276,7 @@ class MirrorStoreTest {
     assertThat(outcome.kind()).isEqualTo(CommitOutcome.Kind.UNCHANGED);
     assertThat(outcome.environments()).isEmpty();
     assertThat(store.history("dev")).hasSize(1);
-    assertThat(store.lastCommit("main")).contains(cosmetic.name());
+    assertThat(store.reader().lastCommit("main")).contains(cosmetic.name());
   }
 
   @Test
@@ -391,11 +396,11 @@ class MirrorStoreTest {
     assertThat(store.snapshot("prod", 1).leaves().get("app.password").asText()).isEqualTo(v1);
     assertThat(store.activeSnapshot("prod").orElseThrow().leaves().get("app.password").asText())
         .isEqualTo(v2);
-    assertThat(store.pathHistory("prod", "app.password"))
+    assertThat(store.reader().pathHistory("prod", "app.password"))
         .extracting(AuditRecord::oldValue, AuditRecord::newValue)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(Optional.empty(), Optional.of("\"****\"")),
-            org.assertj.core.groups.Tuple.tuple(Optional.of("\"****\""), Optional.of("\"****\"")));
+            org.assertj.core.groups.Tuple.tuple(Optional.of("\"****\""), Optional.of("\"****\"")),
+            org.assertj.core.groups.Tuple.tuple(Optional.empty(), Optional.of("\"****\"")));
     // A commit that puts a plaintext at the secret path is rejected, and its errors do not
     // repeat the value.
     RevCommit leak =
@@ -492,7 +497,7 @@ class MirrorStoreTest {
 
     for (String env : List.of("dev", "prod")) {
       String prev = AuditChain.GENESIS;
-      for (AuditRecord row : store.audit(env)) {
+      for (AuditRecord row : store.reader().audit(env)) {
         assertThat(row.prevHash()).isEqualTo(prev);
         assertThat(AuditChain.hash(row)).isEqualTo(row.hash());
         prev = row.hash();

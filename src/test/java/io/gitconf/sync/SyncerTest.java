@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.gitconf.core.ConfigPath;
+import io.gitconf.mirror.AuditRecord;
+import io.gitconf.mirror.MirrorStatus;
+import io.gitconf.mirror.VersionRecord;
+import io.gitconf.mirror.VersionStatus;
 import io.gitconf.testing.TestDatabase;
 import io.gitconf.testing.TestGitRepo;
 import java.nio.file.Path;
@@ -91,7 +95,7 @@ class SyncerTest {
             org.assertj.core.groups.Tuple.tuple(2, VersionStatus.REJECTED, bad.name()),
             org.assertj.core.groups.Tuple.tuple(
                 1, VersionStatus.SUPERSEDED, bad.getParent(0).name()));
-    assertThat(store.lastCommit("main")).contains(fix.name());
+    assertThat(store.reader().lastCommit("main")).contains(fix.name());
   }
 
   @Test
@@ -188,12 +192,12 @@ class SyncerTest {
         repo.file("environments/prod/app.yaml", "limits:\n  max: 10\n").commit(ALICE, "Rewrite");
     assertThat(syncer.syncOnce()).isZero();
 
-    MirrorStatus.ForcePush event = store.status(5).forcePushes().get(0);
+    MirrorStatus.ForcePush event = store.reader().status(5).forcePushes().get(0);
     assertThat(event.oldHead()).isEqualTo(second.name());
     assertThat(event.newHead()).isEqualTo(rewritten.name());
     assertThat(event.detail()).contains("merge base " + first.name());
     assertThat(store.activeVersion("prod").orElseThrow().commitId()).isEqualTo(second.name());
-    assertThat(store.isRecorded(rewritten.name())).isFalse();
+    assertThat(store.reader().isRecorded(rewritten.name())).isFalse();
 
     RevCommit next =
         repo.file("environments/prod/app.yaml", "limits:\n  max: 20\n").commit(ALICE, "Next");
@@ -201,7 +205,7 @@ class SyncerTest {
     assertThat(store.activeVersion("prod").orElseThrow().commitId()).isEqualTo(next.name());
     assertThat(store.activeSnapshot("prod").orElseThrow().get(ConfigPath.parse("app.limits.max")))
         .contains(IntNode.valueOf(20));
-    assertThat(store.status(5).forcePushes()).hasSize(1);
+    assertThat(store.reader().status(5).forcePushes()).hasSize(1);
   }
 
   @Test
@@ -259,7 +263,97 @@ class SyncerTest {
     // The rebuilt snapshot matches the checksum: the retried write is whole.
     assertThat(store.activeSnapshot("prod").orElseThrow().get(ConfigPath.parse("app.limits.max")))
         .contains(IntNode.valueOf(500));
-    assertThat(store.audit("prod")).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L);
+    assertThat(store.reader().audit("prod"))
+        .extracting(AuditRecord::seq)
+        .containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void aDatabaseOutageIsLoggedOncePerFactWithoutStackTracesAndTheSyncerCarriesOn()
+      throws Exception {
+    ch.qos.logback.classic.Logger gitconf =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.gitconf");
+    ch.qos.logback.classic.Logger syncerLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Syncer.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    gitconf.addAppender(logs);
+    ch.qos.logback.classic.Level before = syncerLog.getLevel();
+    syncerLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    String admin = testDb.jdbcUrl().replace("/" + testDb.name(), "/postgres");
+    try {
+      Syncer syncer = syncer();
+      syncer.start();
+      awaitTrue(() -> syncer.metrics().lastCommit().isPresent());
+
+      // The database goes away: no new connection is accepted and every session is ended.
+      try (Connection conn = java.sql.DriverManager.getConnection(admin);
+          Statement s = conn.createStatement()) {
+        s.execute("ALTER DATABASE " + testDb.name() + " ALLOW_CONNECTIONS false");
+        s.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                + testDb.name()
+                + "'");
+      }
+      RevCommit change =
+          repo.file("environments/prod/app.yaml", "limits:\n  max: 612\n").commit(BOB, "During");
+      syncer.trigger();
+      // Several attempts fail while it is down (each one a DEBUG line).
+      awaitTrue(
+          () ->
+              logs.list.stream()
+                      .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.DEBUG)
+                      .filter(e -> e.getFormattedMessage().contains(" failed, next in "))
+                      .count()
+                  >= 3);
+      try (Connection conn = java.sql.DriverManager.getConnection(admin);
+          Statement s = conn.createStatement()) {
+        s.execute("ALTER DATABASE " + testDb.name() + " ALLOW_CONNECTIONS true");
+      }
+      awaitTrue(() -> syncer.metrics().lastCommit().equals(Optional.of(change.name())));
+
+      List<ch.qos.logback.classic.spi.ILoggingEvent> shown =
+          logs.list.stream()
+              .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.INFO))
+              .toList();
+      assertThat(shown)
+          .allSatisfy(
+              e -> {
+                assertThat(e.getThrowableProxy()).as(e.getFormattedMessage()).isNull();
+                assertThat(e.getFormattedMessage()).doesNotContain("\n");
+              });
+      List<String> warnings =
+          shown.stream()
+              .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+              .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+              .toList();
+      // One line per fact: the lock's session ended, then the database refused connections.
+      assertThat(warnings).doesNotHaveDuplicates().isNotEmpty();
+      assertThat(warnings)
+          .anySatisfy(
+              w ->
+                  assertThat(w)
+                      .startsWith("cannot follow " + repo.root() + " (main): ")
+                      .contains("is not currently accepting connections"));
+      assertThat(shown)
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .noneMatch(m -> m.startsWith("standby"))
+          .anyMatch(m -> m.matches("working again after \\d+ failed attempts over \\d+ s"));
+      // The trace is there for whoever turns DEBUG on.
+      assertThat(logs.list)
+          .anyMatch(
+              e ->
+                  e.getLevel() == ch.qos.logback.classic.Level.DEBUG
+                      && e.getThrowableProxy() != null);
+    } finally {
+      syncerLog.setLevel(before);
+      gitconf.detachAppender(logs);
+      try (Connection conn = java.sql.DriverManager.getConnection(admin);
+          Statement s = conn.createStatement()) {
+        s.execute("ALTER DATABASE " + testDb.name() + " ALLOW_CONNECTIONS true");
+      }
+    }
   }
 
   @Test
@@ -332,10 +426,10 @@ class SyncerTest {
 
       awaitTrue(() -> query("SELECT count(*) FROM sync_commits") == 1);
       RevCommit head = repo.git().log().call().iterator().next();
-      assertThat(standby.store().lastCommit("main")).contains(head.name());
+      assertThat(standby.store().reader().lastCommit("main")).contains(head.name());
       assertThat(query("SELECT count(*) FROM config_versions WHERE status = 'active'"))
           .isEqualTo(2);
-      assertThat(standby.store().audit("prod"))
+      assertThat(standby.store().reader().audit("prod"))
           .extracting(AuditRecord::seq)
           .containsExactly(1L, 2L, 3L);
       assertThat(java.nio.file.Files.readString(leaderLog)).contains("leader: mirroring");

@@ -1,4 +1,4 @@
-package io.gitconf.sync;
+package io.gitconf.mirror;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -7,8 +7,8 @@ import java.util.Optional;
  * One row of {@code config_audit}: a path changed by a version. Values are canonical JSON as
  * stored, {@code "****"} for secrets. Immutable.
  *
- * @param oldValue empty for {@code create}
- * @param newValue empty for {@code delete}
+ * @param oldValue empty for {@link AuditAction#CREATE}
+ * @param newValue empty for {@link AuditAction#DELETE}
  * @param changedBy the Git author, {@code Name <email>}
  * @param reason the commit message
  */
@@ -18,7 +18,7 @@ public record AuditRecord(
     int version,
     String commitId,
     String path,
-    String action,
+    AuditAction action,
     Optional<String> oldValue,
     Optional<String> newValue,
     String changedBy,

@@ -1,8 +1,12 @@
-package io.gitconf.sync;
+package io.gitconf.mirror;
 
 import java.util.Locale;
 
-/** The life of a version: active until a newer one activates; rejected ones never were. */
+/**
+ * The life of a version in {@code config_versions.status}: active until a newer one activates;
+ * rejected ones never were. The only place the stored names are written in Java; the migrations'
+ * {@code CHECK} constraint lists the same names, and a test compares the two.
+ */
 public enum VersionStatus {
   ACTIVE,
   SUPERSEDED,
@@ -17,7 +21,8 @@ public enum VersionStatus {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  static VersionStatus ofSql(String value) {
+  /** The status a stored value names. */
+  public static VersionStatus ofSql(String value) {
     return valueOf(value.toUpperCase(Locale.ROOT));
   }
 }

@@ -1,4 +1,4 @@
-package io.gitconf.sync;
+package io.gitconf.mirror;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.gitconf.sync;
+package io.gitconf.mirror;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -40,7 +40,7 @@ public final class AuditChain {
         row.version(),
         row.commitId(),
         row.path(),
-        row.action(),
+        row.action().sql(),
         row.oldValue().orElse(null),
         row.newValue().orElse(null),
         row.changedBy(),
