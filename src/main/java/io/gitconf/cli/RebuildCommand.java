@@ -61,9 +61,7 @@ final class RebuildCommand implements Callable<Integer> {
                 + versions
                 + " versions; rebuild needs an empty database");
       }
-      SyncSettings settings =
-          SyncSettings.of(repo, branch, Duration.ofSeconds(2), cacheDir)
-              .withCredentials(GitRemotes.credentials());
+      SyncSettings settings = SyncService.settings(repo, branch, Duration.ofSeconds(2), cacheDir);
       PrintWriter progress = output.progress();
       Rejections rejections = new Rejections(new OutcomePrinter(progress));
       try (Syncer syncer = new Syncer(db, settings, rejections)) {

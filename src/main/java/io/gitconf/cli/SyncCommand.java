@@ -1,6 +1,5 @@
 package io.gitconf.cli;
 
-import io.gitconf.core.GitRemotes;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
@@ -73,8 +72,7 @@ final class SyncCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (SyncService service = new SyncService()) {
       Database db = service.own(database.open());
-      SyncSettings settings =
-          SyncSettings.of(repo, branch, poll, cacheDir).withCredentials(GitRemotes.credentials());
+      SyncSettings settings = SyncService.settings(repo, branch, poll, cacheDir);
       Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
       out.println(
           "gitconf sync: " + settings.redactedSource() + " (" + branch + ") -> " + db.describe());

@@ -1,11 +1,15 @@
 package io.gitconf.cli;
 
+import io.gitconf.client.ClientSnapshot;
+import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
 import io.gitconf.sync.MetricsServer;
+import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
 import io.gitconf.sync.WebhookServer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -16,6 +20,17 @@ import java.util.concurrent.CountDownLatch;
  * {@link #runUntilStopped} blocks until the JVM is asked to stop (Ctrl-C, SIGTERM).
  */
 final class SyncService implements AutoCloseable {
+  /**
+   * The settings every command that mirrors uses: Git credentials from the environment, and the
+   * client's typed-record binding as the check each snapshot must pass before it activates, so the
+   * syncer never activates a version no client can load.
+   */
+  static SyncSettings settings(String source, String branch, Duration poll, Path cacheDir) {
+    return SyncSettings.of(source, branch, poll, cacheDir)
+        .withCredentials(GitRemotes.credentials())
+        .withCheck(ClientSnapshot.bindingCheck());
+  }
+
   static final String WEBHOOK_SECRET_VARIABLE = "GITCONF_WEBHOOK_SECRET";
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();

@@ -78,7 +78,7 @@ final class UpCommand implements Callable<Integer> {
       out.println("Mirror database: " + jdbcUrl);
       out.flush();
       SyncSettings settings =
-          SyncSettings.of(repo.toString(), BRANCH, poll, dir.resolve("git-cache"));
+          SyncService.settings(repo.toString(), BRANCH, poll, dir.resolve("git-cache"));
       Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
       int processed = syncer.syncOnce();
       out.println(
