@@ -328,16 +328,17 @@ public final class ConfigRepository {
         Optional<byte[]> bytes = tree.read(file, limits.maxFileBytes());
         if (bytes.isPresent()) {
           result = reader.readMapping(file, bytes.get());
+        } else if (files.contains(file)) {
+          // Read as absent, the file would turn into misleading problems (a missing base file,
+          // missing required keys) about a repository that merely changed under the reader.
+          throw new GitconfException.Unavailable(
+              file
+                  + ": cannot read ("
+                  + tree.describe()
+                  + "): it was removed or renamed while the repository was being read");
         }
       } catch (GitconfException.Parse e) {
         problems.add(e.problem());
-      } catch (RepoTree.TooLarge e) {
-        problems.add(
-            Problem.error(
-                Origin.file(file),
-                "",
-                "file is " + e.size() + " bytes, larger than the limit of " + e.maxBytes(),
-                "file-size"));
       }
       parsed.put(file, result);
       return Optional.ofNullable(result);
