@@ -241,6 +241,25 @@ class ConfigRepositoryTest {
   }
 
   @Test
+  void aManifestVersionIsComparedExactlyNotTruncated() {
+    for (String version : new String[] {"4294967297", "18446744073709551617", "1.5"}) {
+      ConfigRepository repo =
+          TestRepo.app(dir)
+              .file(
+                  "gitconf.yaml",
+                  "version: "
+                      + version
+                      + "\nenvironments: {dev: {}}\ncategories: {app: {schema: schemas/app.schema.json}}\n")
+              .load();
+      assertThat(lines(repo.problems()))
+          .as(version)
+          .containsExactly(
+              "gitconf.yaml:1: version: must be 1, the only manifest version this gitconf reads"
+                  + " (const)");
+    }
+  }
+
+  @Test
   void symbolicLinkIsReportedWithTheOtherProblems() throws Exception {
     TestRepo repo =
         TestRepo.app(dir)
