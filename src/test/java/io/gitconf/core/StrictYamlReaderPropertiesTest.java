@@ -15,7 +15,7 @@ import net.jqwik.api.Provide;
  * GitconfException.Parse} naming file and line; it never throws anything else. Small limits make
  * the size, depth, alias and value bounds reachable.
  */
-class StrictYamlReaderProperties {
+class StrictYamlReaderPropertiesTest {
   private static final String FILE = "environments/prod/risk.yaml";
   private final StrictYamlReader reader = new StrictYamlReader(new YamlLimits(400, 5, 2, 60));
 

@@ -29,7 +29,7 @@ import net.jqwik.api.statistics.Statistics;
  * records. A schema bound looser than its record's Java type (an {@code int} field without a
  * maximum) fails here.
  */
-class WhatValidatesBindsProperties {
+class WhatValidatesBindsTest {
   private static Path dir;
   private static ProbeRepository probe;
   private static List<ShippedSchemaPaths.NumericPath> numericPaths;

@@ -34,7 +34,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the cache hold it), validation returns problems with file and line and never throws. Schema
  * checks, cross-field rules and secret checks all meet every value.
  */
-class ValidationNeverThrowsProperties {
+class ValidationNeverThrowsTest {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static Path dir;
   private static ProbeRepository probe;
