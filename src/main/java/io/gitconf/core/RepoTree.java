@@ -202,6 +202,15 @@ final class DirectoryTree implements RepoTree {
     if (Files.isSymbolicLink(file)) {
       throw symbolicLink(path);
     }
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.exists(file)) {
+      // A folder, a pipe (which would block the read forever) or a device where a file should be.
+      throw new GitconfException.Parse(
+          Problem.error(
+              Origin.file(path),
+              "",
+              "not a plain file; a config repository holds plain files only",
+              "file-type"));
+    }
     // One open file for size and content: a file replaced in between cannot mix the two.
     try (SeekableByteChannel channel =
         Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {

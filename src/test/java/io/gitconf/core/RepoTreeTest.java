@@ -31,13 +31,21 @@ class RepoTreeTest {
   }
 
   @Test
-  void aCategoryFileThatCannotBeReadIsUnavailableNamingIt() throws IOException {
+  void aFolderOrAPipeWhereAFileShouldBeIsAProblemNotAReadThatFailsOrHangs() throws Exception {
     TestRepo.app(dir).file("environments/prod/app.yaml", "limits:\n  max: 5\n");
-    Files.createDirectories(dir.resolve("base/app.yaml")); // there, but not a file one can read
+    Files.createDirectories(dir.resolve("base/app.yaml"));
+    Files.createDirectories(dir.resolve("environments/dev"));
+    Process mkfifo =
+        new ProcessBuilder("mkfifo", dir.resolve("environments/dev/app.yaml").toString()).start();
+    assertThat(mkfifo.waitFor()).isZero();
 
-    assertThatThrownBy(() -> ConfigRepository.load(RepoTree.directory(dir)))
-        .isInstanceOf(GitconfException.Unavailable.class)
-        .hasMessage("base/app.yaml: cannot read (directory " + dir + "): Is a directory");
+    assertThat(lines(ConfigRepository.load(RepoTree.directory(dir)).problems()))
+        .containsExactly(
+            "base/app.yaml: missing: every category in gitconf.yaml needs a base file (layout)",
+            "base/app.yaml: not a plain file; a config repository holds plain files only"
+                + " (file-type)",
+            "environments/dev/app.yaml: not a plain file; a config repository holds plain files"
+                + " only (file-type)");
   }
 
   @Test
