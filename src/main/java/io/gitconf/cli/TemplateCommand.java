@@ -25,22 +25,50 @@ final class TemplateCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      for (String name : Templates.names()) {
+      java.util.List<String> names = Templates.names();
+      int nameWidth = names.stream().mapToInt(String::length).max().orElse(0);
+      for (String name : names) {
+        String label = String.format("%-" + nameWidth + "s", name);
         String readme = Templates.read(name).getOrDefault("README.md", "");
-        out.println(name + (readme.isBlank() ? "" : "  - " + summary(readme)));
+        int room = spec.commandLine().getUsageHelpWidth() - label.length() - "  - ".length();
+        String summary = summary(readme, room);
+        out.println(summary.isEmpty() ? name : label + "  - " + summary);
       }
       out.flush();
       return ExitCodes.OK;
     }
 
-    /** The first line of prose of a template's README. */
-    private static String summary(String readme) {
-      return readme
-          .lines()
-          .map(String::strip)
-          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-          .findFirst()
-          .orElse("");
+    /**
+     * A one-line summary of a template's README: the first sentence of its first paragraph of prose
+     * (headings skipped, lines joined, code quotes dropped), cut at a word boundary with an
+     * ellipsis when it is wider than {@code width}.
+     */
+    static String summary(String readme, int width) {
+      StringBuilder paragraph = new StringBuilder();
+      for (String line : readme.lines().map(String::strip).toList()) {
+        if (line.isEmpty() || line.startsWith("#")) {
+          if (paragraph.length() > 0) {
+            break;
+          }
+          continue;
+        }
+        paragraph.append(paragraph.length() > 0 ? " " : "").append(line);
+      }
+      String text = paragraph.toString().replace("`", "").replaceAll("\\s+", " ");
+      java.util.regex.Matcher end = java.util.regex.Pattern.compile("[.!?](\\s|$)").matcher(text);
+      String sentence = end.find() ? text.substring(0, end.start() + 1) : text;
+      return shorten(sentence, Math.max(width, 20));
+    }
+
+    /** At most {@code width} characters, cut after a whole word and its punctuation dropped. */
+    private static String shorten(String text, int width) {
+      if (text.length() <= width) {
+        return text;
+      }
+      String ellipsis = "...";
+      int cut = text.lastIndexOf(' ', width - ellipsis.length());
+      String kept = text.substring(0, cut > 0 ? cut : width - ellipsis.length());
+      return kept.replaceAll("[\\s,;:\\-]+$", "") + ellipsis;
     }
   }
 

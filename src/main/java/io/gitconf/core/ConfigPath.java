@@ -14,11 +14,14 @@ public record ConfigPath(List<String> segments) implements Comparable<ConfigPath
   public ConfigPath {
     segments = List.copyOf(segments);
     if (segments.isEmpty()) {
-      throw new IllegalArgumentException("a path needs at least a category");
+      throw new GitconfException.BadRequest("a configuration path needs at least a category");
     }
     for (String segment : segments) {
-      if (segment.isEmpty() || segment.indexOf('.') >= 0) {
-        throw new IllegalArgumentException("bad path segment '" + segment + "'");
+      if (segment == null || segment.isEmpty() || segment.indexOf('.') >= 0) {
+        throw new GitconfException.BadRequest(
+            "'"
+                + segment
+                + "' is not a key of a configuration path: keys are not empty and have no dots");
       }
     }
   }

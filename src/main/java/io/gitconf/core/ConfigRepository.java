@@ -204,7 +204,8 @@ public final class ConfigRepository {
       if (manifest.isEmpty()) {
         return new ConfigRepository(tree, Optional.empty(), Map.of(), problems);
       }
-      checkLayout(manifest.get());
+      problems.addAll(
+          RepositoryLayout.check(manifest.get(), tree.files())); // sorted: a stable report
       Map<String, ConfigSnapshot> snapshots = new LinkedHashMap<>();
       Set<Problem> mergeProblems = new LinkedHashSet<>();
       for (String env : manifest.get().environmentNames()) {
@@ -213,81 +214,6 @@ public final class ConfigRepository {
       problems.addAll(mergeProblems);
       problems.sort(Problem.READING_ORDER);
       return new ConfigRepository(tree, manifest, snapshots, problems);
-    }
-
-    private void checkLayout(Manifest manifest) {
-      for (String file : tree.files()) { // sorted, for a stable report
-        String problem = layoutProblem(manifest, file);
-        if (problem != null) {
-          problems.add(Problem.error(Origin.file(file), "", problem, "layout"));
-        }
-      }
-      for (String category : manifest.categories().keySet()) {
-        String base = baseFile(category);
-        if (!files.contains(base)) {
-          problems.add(
-              Problem.error(
-                  Origin.file(base),
-                  "",
-                  "missing: every category in gitconf.yaml needs a base file",
-                  "layout"));
-        }
-      }
-    }
-
-    /** Why a file does not belong in a config repository, or null when it does. */
-    private static String layoutProblem(Manifest manifest, String file) {
-      String[] parts = file.split("/");
-      String top = parts[0];
-      if (parts.length == 1) {
-        boolean documentation =
-            top.startsWith(".")
-                || top.endsWith(".md")
-                || top.endsWith(".txt")
-                || top.equals("LICENSE")
-                || top.equals("CODEOWNERS");
-        return file.equals(Manifest.FILE) || documentation
-            ? null
-            : "not part of a config repository (expected gitconf.yaml, base/, environments/, schemas/)";
-      }
-      if (top.startsWith(".") || top.equals("schemas")) {
-        return null;
-      }
-      if (top.equals("base")) {
-        return parts.length == 2
-            ? categoryFileProblem(manifest, parts[1])
-            : "base/ holds category files only, no folders";
-      }
-      if (top.equals("environments")) {
-        if (!manifest.hasEnvironment(parts[1])) {
-          return "unknown environment folder '"
-              + parts[1]
-              + "' (gitconf.yaml declares: "
-              + String.join(", ", manifest.environmentNames())
-              + ")";
-        }
-        return parts.length == 3
-            ? categoryFileProblem(manifest, parts[2])
-            : "environments/" + parts[1] + "/ holds category files only, no folders";
-      }
-      return "not part of a config repository (expected gitconf.yaml, base/, environments/, schemas/)";
-    }
-
-    private static String categoryFileProblem(Manifest manifest, String name) {
-      if (name.endsWith(".yml")) {
-        return "use the .yaml extension";
-      }
-      if (!name.endsWith(".yaml")) {
-        return "only <category>.yaml files belong here";
-      }
-      String category = name.substring(0, name.length() - ".yaml".length());
-      return manifest.categories().containsKey(category)
-          ? null
-          : "unknown category '"
-              + category
-              + "' (gitconf.yaml declares: "
-              + String.join(", ", manifest.categories().keySet())
-              + ")";
     }
 
     private ConfigSnapshot resolve(Manifest manifest, String env, Set<Problem> mergeProblems) {
@@ -328,16 +254,17 @@ public final class ConfigRepository {
         Optional<byte[]> bytes = tree.read(file, limits.maxFileBytes());
         if (bytes.isPresent()) {
           result = reader.readMapping(file, bytes.get());
+        } else if (files.contains(file)) {
+          // Read as absent, the file would turn into misleading problems (a missing base file,
+          // missing required keys) about a repository that merely changed under the reader.
+          throw new GitconfException.Unavailable(
+              file
+                  + ": cannot read ("
+                  + tree.describe()
+                  + "): it was removed or renamed while the repository was being read");
         }
       } catch (GitconfException.Parse e) {
         problems.add(e.problem());
-      } catch (RepoTree.TooLarge e) {
-        problems.add(
-            Problem.error(
-                Origin.file(file),
-                "",
-                "file is " + e.size() + " bytes, larger than the limit of " + e.maxBytes(),
-                "file-size"));
       }
       parsed.put(file, result);
       return Optional.ofNullable(result);

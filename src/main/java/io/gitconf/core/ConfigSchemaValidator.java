@@ -1,6 +1,10 @@
 package io.gitconf.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
@@ -10,7 +14,9 @@ import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,13 +85,28 @@ public final class ConfigSchemaValidator {
     List<Problem> problems = new ArrayList<>();
     for (Map.Entry<String, JsonSchema> entry : compiled.entrySet()) {
       String category = entry.getKey();
-      JsonNode tree =
-          snapshot
-              .category(category)
-              .map(JsonNode.class::cast)
-              .orElse(Json.MAPPER.createObjectNode());
-      for (ValidationMessage message : entry.getValue().validate(tree)) {
-        problems.add(toProblem(snapshot, category, message));
+      // A copy: anything (a scalar, from stored values) is checked against the category's schema.
+      JsonNode tree = snapshot.get(ConfigPath.of(category)).orElse(Json.MAPPER.createObjectNode());
+      List<JsonNodePath> nonFinite = new ArrayList<>();
+      tree = forSchema(tree, new JsonNodePath(PathType.JSON_POINTER), nonFinite);
+      for (JsonNodePath location : nonFinite) {
+        problems.add(problem(snapshot, category, location, "number", "must be a finite number"));
+      }
+      try {
+        for (ValidationMessage message : entry.getValue().validate(tree)) {
+          if (!nonFinite.contains(message.getInstanceLocation())) {
+            problems.add(toProblem(snapshot, category, message));
+          }
+        }
+      } catch (RuntimeException e) {
+        // A repository's own schema can fail while it is applied (a reference it cannot follow):
+        // that is a problem of the schema, reported with the others.
+        problems.add(
+            Problem.error(
+                Origin.file(Manifest.FILE),
+                "categories." + category + ".schema",
+                "schema cannot be applied: " + e.getMessage(),
+                "schema"));
       }
     }
     problems.addAll(new CrossFieldRules(snapshot).check());
@@ -93,11 +114,71 @@ public final class ConfigSchemaValidator {
     return problems;
   }
 
+  /**
+   * A value as the schema library is shown it, changed in place where it can be. NaN and infinities
+   * (which only a snapshot of stored JSON holds; the reader refuses them) become null, noted in
+   * {@code nonFinite} to be reported instead: the library throws on NaN and compares infinities
+   * wrongly. A double beyond 2^53, always a whole number, becomes that exact integer: the library
+   * compares it with an integer bound as a long, which saturates, so that 1e19 would pass for at
+   * most 9223372036854775807 and then not fit the long it is bound to.
+   */
+  private static JsonNode forSchema(JsonNode node, JsonNodePath at, List<JsonNodePath> nonFinite) {
+    if (Json.isNonFiniteNumber(node)) {
+      nonFinite.add(at);
+      return NullNode.getInstance();
+    }
+    if (node.isFloatingPointNumber()
+        && !node.isBigDecimal()
+        && Math.abs(node.doubleValue()) >= 0x1p53) {
+      return BigIntegerNode.valueOf(new BigDecimal(node.doubleValue()).toBigInteger());
+    }
+    if (node instanceof ObjectNode object) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = it.next();
+        field.setValue(forSchema(field.getValue(), at.append(field.getKey()), nonFinite));
+      }
+    } else if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        array.set(i, forSchema(array.get(i), at.append(i), nonFinite));
+      }
+    }
+    return node;
+  }
+
   private Problem toProblem(ConfigSnapshot snapshot, String category, ValidationMessage message) {
+    String keyword = message.getType();
+    String property = message.getProperty();
+    boolean propertyPath =
+        property != null
+            && ("additionalProperties".equals(keyword)
+                || "required".equals(keyword)
+                || "propertyNames".equals(keyword));
+    Place place = place(category, message.getInstanceLocation(), propertyPath ? property : null);
+    boolean secret = schemas.isSecret(place.path());
+    String text = place.index() + describe(keyword, message, secret);
+    if ("required".equals(keyword) && deleted(snapshot, place.path())) {
+      text = "required key was removed by !delete";
+    }
+    return Problem.error(originFor(snapshot, place.path()), place.path().toString(), text, keyword);
+  }
+
+  private static Problem problem(
+      ConfigSnapshot snapshot, String category, JsonNodePath location, String rule, String text) {
+    Place place = place(category, location, null);
+    return Problem.error(
+        originFor(snapshot, place.path()), place.path().toString(), place.index() + text, rule);
+  }
+
+  /**
+   * Where a finding points: the configuration path down to the first list, and the place inside
+   * that list ({@code item 2: }), since list items have no path or line of their own.
+   */
+  private record Place(ConfigPath path, String index) {}
+
+  private static Place place(String category, JsonNodePath location, String property) {
     List<String> keys = new ArrayList<>();
     keys.add(category);
     String index = "";
-    JsonNodePath location = message.getInstanceLocation();
     for (int i = 0; i < location.getNameCount(); i++) {
       Object element = location.getElement(i);
       if (element instanceof Integer position) {
@@ -106,25 +187,12 @@ public final class ConfigSchemaValidator {
       }
       keys.add(String.valueOf(element));
     }
-    String keyword = message.getType();
-    String property = message.getProperty();
-    boolean propertyPath =
-        property != null
-            && index.isEmpty()
-            && ("additionalProperties".equals(keyword)
-                || "required".equals(keyword)
-                || "propertyNames".equals(keyword));
-    if (propertyPath) {
+    // A schema may name a key no file can write (with a dot, or empty): the finding stays at the
+    // map then, instead of failing to be reported.
+    if (property != null && index.isEmpty() && !property.isEmpty() && property.indexOf('.') < 0) {
       keys.add(property);
     }
-    ConfigPath path = new ConfigPath(keys);
-    boolean secret = schemas.isSecret(path);
-    String text = index + describe(keyword, message, secret);
-    Origin origin = originFor(snapshot, path);
-    if ("required".equals(keyword) && deleted(snapshot, path)) {
-      text = "required key was removed by !delete";
-    }
-    return Problem.error(origin, path.toString(), text, keyword);
+    return new Place(new ConfigPath(keys), index);
   }
 
   private static boolean deleted(ConfigSnapshot snapshot, ConfigPath path) {

@@ -1,6 +1,7 @@
 package io.gitconf.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,8 +20,9 @@ import java.util.TreeMap;
  * The resolved configuration of one environment: base, then each ancestor, then the environment's
  * own overlay, merged. Keeps for every path the layers (file and line) that set or deleted it.
  *
- * <p>Immutable and thread-safe. The tree is never handed out for modification: {@link #get} returns
- * copies of containers.
+ * <p>Immutable and thread-safe. Nothing a caller is handed can change it: maps and lists of values
+ * refuse changes, and a value that is a Jackson list or map ({@link #get}, {@link #leaves}, {@link
+ * Layer#value}) is a copy, since Jackson's nodes are mutable (see {@link LeafView}).
  */
 public final class ConfigSnapshot {
 
@@ -33,6 +35,16 @@ public final class ConfigSnapshot {
     public enum Action {
       SET,
       DELETE
+    }
+
+    public Layer {
+      value = value.map(LeafView::handOut);
+    }
+
+    /** The value this layer set; a list is a copy, so changing it changes no snapshot. */
+    @Override
+    public Optional<JsonNode> value() {
+      return value.map(LeafView::handOut);
     }
 
     @Override
@@ -50,32 +62,55 @@ public final class ConfigSnapshot {
   ConfigSnapshot(String environment, ObjectNode root, Map<String, List<Layer>> provenance) {
     this.environment = environment;
     this.root = root;
-    this.provenance = Collections.unmodifiableMap(new HashMap<>(provenance));
+    Map<String, List<Layer>> layers = new HashMap<>();
+    provenance.forEach((path, list) -> layers.put(path, List.copyOf(list)));
+    this.provenance = Collections.unmodifiableMap(layers);
     SortedMap<String, JsonNode> flat = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> category = it.next();
       flatten(category.getKey(), category.getValue(), flat);
     }
-    this.leaves = Collections.unmodifiableSortedMap(flat);
-    this.checksum = checksumOf(leaves);
+    this.leaves = new LeafView(flat);
+    this.checksum = checksumOf(flat);
   }
 
   /**
    * Builds a snapshot from leaf values alone (as stored in a mirror), without provenance. Leaves
-   * are what {@link #leaves()} returns: every scalar, list and empty map, keyed by path.
+   * are what {@link #leaves()} returns: every scalar, list and empty map, keyed by path (a Java
+   * null stands for a YAML null). Leaves that do not make one tree, because a path holds a value
+   * and also has values below it, are {@link GitconfException.Integrity}: the snapshot would
+   * silently drop one of them.
    */
   public static ConfigSnapshot fromLeaves(String environment, Map<String, JsonNode> leaves) {
     ObjectNode root = Json.MAPPER.createObjectNode();
     for (Map.Entry<String, JsonNode> leaf : leaves.entrySet()) {
-      List<String> segments = ConfigPath.parse(leaf.getKey()).segments();
+      List<String> segments;
+      try {
+        segments = ConfigPath.parse(leaf.getKey()).segments();
+      } catch (GitconfException.BadRequest e) {
+        throw new GitconfException.Integrity(
+            environment + ": a stored value has no valid path: " + e.getMessage());
+      }
       ObjectNode parent = root;
       for (String key : segments.subList(0, segments.size() - 1)) {
         JsonNode child = parent.get(key);
         parent = child instanceof ObjectNode object ? object : parent.putObject(key);
       }
-      parent.set(segments.get(segments.size() - 1), leaf.getValue().deepCopy());
+      JsonNode value =
+          leaf.getValue() == null ? NullNode.getInstance() : leaf.getValue().deepCopy();
+      parent.set(segments.get(segments.size() - 1), value);
     }
-    return new ConfigSnapshot(environment, root, Map.of());
+    ConfigSnapshot snapshot = new ConfigSnapshot(environment, root, Map.of());
+    for (String path : leaves.keySet()) {
+      if (!snapshot.leaves.containsKey(path)) {
+        throw new GitconfException.Integrity(
+            environment
+                + ": the stored values are not one configuration tree: "
+                + path
+                + " holds a value and has values below it");
+      }
+    }
+    return snapshot;
   }
 
   public String environment() {
@@ -105,7 +140,10 @@ public final class ConfigSnapshot {
     return root.deepCopy();
   }
 
-  /** Every leaf value (scalar, list, empty map) by path, sorted by path text. */
+  /**
+   * Every leaf value (scalar, list, empty map) by path, sorted by path text. The map refuses
+   * changes; its lists and maps are copies.
+   */
   public SortedMap<String, JsonNode> leaves() {
     return leaves;
   }

@@ -1,6 +1,7 @@
 package io.gitconf.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -11,9 +12,10 @@ import java.util.Optional;
 /**
  * Rules that span several values, which JSON Schema cannot express: ranges whose ends must be
  * ordered, limits that must nest, and Token-2022 settings that only make sense together. A rule is
- * checked only when the values it relates are present and of the right type; the schema reports the
- * rest. Problems point at the value most likely to be wrong (the one that breaks the bound) and
- * have the same format as schema problems.
+ * checked only when the values it relates are present and of the right type (numbers finite); the
+ * schema reports the rest. A rule never throws, whatever a snapshot holds. Problems point at the
+ * value most likely to be wrong (the one that breaks the bound) and have the same format as schema
+ * problems.
  */
 final class CrossFieldRules {
   private final ConfigSnapshot snapshot;
@@ -173,12 +175,14 @@ final class CrossFieldRules {
   }
 
   private void compare(String low, String high, String rule, boolean strict) {
-    Optional<JsonNode> a = value(low).filter(JsonNode::isNumber);
-    Optional<JsonNode> b = value(high).filter(JsonNode::isNumber);
-    if (a.isEmpty() || b.isEmpty()) {
+    Optional<JsonNode> a = value(low);
+    Optional<JsonNode> b = value(high);
+    Optional<BigDecimal> lowValue = a.flatMap(CrossFieldRules::number);
+    Optional<BigDecimal> highValue = b.flatMap(CrossFieldRules::number);
+    if (lowValue.isEmpty() || highValue.isEmpty()) {
       return;
     }
-    int order = a.get().decimalValue().compareTo(b.get().decimalValue());
+    int order = lowValue.get().compareTo(highValue.get());
     if (order < 0 || (!strict && order == 0)) {
       return;
     }
@@ -194,6 +198,16 @@ final class CrossFieldRules {
           "must be " + (strict ? "< " : "<= ") + high + " (" + b.get() + "), is " + a.get(),
           rule);
     }
+  }
+
+  /**
+   * The exact value of a finite number; empty for anything else (another type, NaN, an infinity),
+   * which the schema or the validator reports, so a rule never compares what is not a number.
+   */
+  private static Optional<BigDecimal> number(JsonNode node) {
+    return node.isNumber() && !Json.isNonFiniteNumber(node)
+        ? Optional.of(node.decimalValue())
+        : Optional.empty();
   }
 
   /**

@@ -1,12 +1,18 @@
 package io.gitconf.core;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.errors.AmbiguousObjectException;
+import org.eclipse.jgit.errors.IncorrectObjectTypeException;
+import org.eclipse.jgit.errors.LargeObjectException;
+import org.eclipse.jgit.errors.NoWorkTreeException;
+import org.eclipse.jgit.errors.RevisionSyntaxException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -36,6 +42,15 @@ public final class GitTrees {
       try (RevWalk walk = new RevWalk(repository)) {
         return commit(repository, walk.parseCommit(id));
       }
+    } catch (RevisionSyntaxException | AmbiguousObjectException | IncorrectObjectTypeException e) {
+      // What was asked for is not one commit: the caller's mistake, not an unreadable repository.
+      throw new GitconfException.BadRequest(
+          "'"
+              + revision
+              + "' does not name one commit in "
+              + repository.getDirectory()
+              + ": "
+              + e.getMessage());
     } catch (IOException e) {
       throw new GitconfException.Unavailable(
           "cannot read commit '" + revision + "': " + e.getMessage(), e);
@@ -71,6 +86,9 @@ public final class GitTrees {
       }
     } catch (IOException e) {
       throw new GitconfException.Unavailable("cannot read the Git index: " + e.getMessage(), e);
+    } catch (NoWorkTreeException e) {
+      throw new GitconfException.BadRequest(
+          repository.getDirectory() + ": a bare repository has no staged index");
     }
     return new ObjectTree(repository, "staged index", entries);
   }
@@ -120,12 +138,15 @@ public final class GitTrees {
       try {
         ObjectLoader loader = repository.open(entry.id(), Constants.OBJ_BLOB);
         if (loader.getSize() > maxBytes) {
-          throw new RepoTree.TooLarge(entry.path(), loader.getSize(), maxBytes);
+          byte[] head;
+          try (InputStream in = loader.openStream()) {
+            head = in.readNBytes(maxBytes);
+          }
+          throw TreeFailures.tooLarge(entry.path(), loader.getSize(), maxBytes, head);
         }
         return loader.getBytes();
-      } catch (IOException e) {
-        throw new GitconfException.Unavailable(
-            description + ": cannot read " + entry.path() + ": " + e.getMessage(), e);
+      } catch (IOException | LargeObjectException e) {
+        throw TreeFailures.unreadable(description, entry.path(), e);
       }
     }
   }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.UncheckedIOException;
 
 /**
  * Shared Jackson mappers and the canonical JSON form that checksums are computed over. Thread-safe.
@@ -37,7 +36,7 @@ public final class Json {
     try {
       return MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+      throw unwritable(e);
     }
   }
 
@@ -69,11 +68,23 @@ public final class Json {
     return null;
   }
 
+  /**
+   * True for a NaN or infinite number. The reader refuses them, but JSON from elsewhere (the
+   * mirror, a cache file) reads {@code 1e400} as an infinite double, and neither BigDecimal nor the
+   * schema library accepts one.
+   */
+  public static boolean isNonFiniteNumber(JsonNode node) {
+    return node != null
+        && node.isFloatingPointNumber()
+        && !node.isBigDecimal()
+        && !Double.isFinite(node.doubleValue());
+  }
+
   public static String pretty(JsonNode node) {
     try {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+      throw unwritable(e);
     }
   }
 
@@ -81,8 +92,17 @@ public final class Json {
     try {
       return YAML.writeValueAsString(node);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
+      throw unwritable(e);
     }
+  }
+
+  /**
+   * Configuration values are plain JSON trees, which always write; a tree that does not (one
+   * carrying a Java object) is not the data it claims to be.
+   */
+  private static GitconfException unwritable(JsonProcessingException e) {
+    return new GitconfException.Integrity(
+        "a value cannot be written as JSON: " + e.getOriginalMessage(), e);
   }
 
   /**

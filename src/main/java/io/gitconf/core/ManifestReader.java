@@ -2,6 +2,7 @@ package io.gitconf.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -32,7 +33,8 @@ final class ManifestReader {
     JsonNode version = root.get("version");
     if (version == null) {
       error(1, "version", "required key is missing (write version: 1)", "required");
-    } else if (!version.isIntegralNumber() || version.asInt() != 1) {
+    } else if (!version.isIntegralNumber() || !version.bigIntegerValue().equals(BigInteger.ONE)) {
+      // Compared exactly: asInt() would read 4294967297 as 1.
       error(
           line(lines, "version"),
           "version",

@@ -2,10 +2,14 @@ package io.gitconf.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -27,8 +31,9 @@ public interface RepoTree {
   List<String> files();
 
   /**
-   * The bytes of a file, if it exists. Refuses files larger than {@code maxBytes} without reading
-   * them whole.
+   * The bytes of a file, if it exists. A file larger than {@code maxBytes} is refused without being
+   * read whole, with a {@link GitconfException.Parse} at the line where it passes the limit; a file
+   * that exists but cannot be read is {@link GitconfException.Unavailable}, naming it.
    */
   Optional<byte[]> read(String path, int maxBytes);
 
@@ -69,7 +74,7 @@ public interface RepoTree {
           return base.read(path, maxBytes);
         }
         if (changed.length > maxBytes) {
-          throw new TooLarge(path, changed.length, maxBytes);
+          throw TreeFailures.tooLarge(path, changed.length, maxBytes, changed);
         }
         return Optional.of(changed.clone());
       }
@@ -107,27 +112,37 @@ public interface RepoTree {
       }
     };
   }
+}
 
-  /** A file that is larger than the reader allows. */
-  final class TooLarge extends GitconfException {
-    private static final long serialVersionUID = 1L;
+/** How trees refuse a file, in the same words whichever tree it is. Stateless. */
+final class TreeFailures {
+  private TreeFailures() {}
 
-    private final long size;
-    private final int maxBytes;
+  /**
+   * The refusal of a file larger than {@code maxBytes}, at the line where {@code head} (its first
+   * bytes, at least {@code maxBytes} of them) passes the limit.
+   */
+  static GitconfException.Parse tooLarge(String path, long size, int maxBytes, byte[] head) {
+    return StrictYamlReader.tooLarge(path, size, maxBytes, YamlText.lineAtByte(head, maxBytes));
+  }
 
-    public TooLarge(String path, long size, int maxBytes) {
-      super(path + ": file is " + size + " bytes, larger than the limit of " + maxBytes);
-      this.size = size;
-      this.maxBytes = maxBytes;
+  /**
+   * A file that is there but could not be read, named with the tree it belongs to: gitconf cannot
+   * tell what it holds, so nothing may be concluded from the rest.
+   */
+  static GitconfException.Unavailable unreadable(String tree, String path, Exception cause) {
+    String reason;
+    if (cause instanceof java.nio.file.NoSuchFileException) {
+      reason = "it was removed or renamed while the repository was being read";
+    } else if (cause instanceof java.nio.file.AccessDeniedException) {
+      reason = "permission denied";
+    } else if (cause instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+      reason = fs.getReason();
+    } else {
+      reason = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
-
-    public long size() {
-      return size;
-    }
-
-    public int maxBytes() {
-      return maxBytes;
-    }
+    return new GitconfException.Unavailable(
+        path + ": cannot read (" + tree + "): " + reason, cause);
   }
 }
 
@@ -169,6 +184,10 @@ final class DirectoryTree implements RepoTree {
           .forEach(p -> files.add(relative(p)));
     } catch (IOException e) {
       throw new GitconfException.Unavailable(root + ": cannot list files: " + e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      // The walk meets a folder that is removed or unreadable while it lists the tree.
+      throw new GitconfException.Unavailable(
+          root + ": cannot list files: " + e.getCause().getMessage(), e.getCause());
     }
     files.sort(null);
     return files;
@@ -183,15 +202,35 @@ final class DirectoryTree implements RepoTree {
     if (Files.isSymbolicLink(file)) {
       throw symbolicLink(path);
     }
-    try {
-      long size = Files.size(file);
-      if (size > maxBytes) {
-        throw new RepoTree.TooLarge(path, size, maxBytes);
-      }
-      return Optional.of(Files.readAllBytes(file));
-    } catch (IOException e) {
-      throw new UncheckedIOException(path + ": cannot read", e);
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.exists(file)) {
+      // A folder, a pipe (which would block the read forever) or a device where a file should be.
+      throw new GitconfException.Parse(
+          Problem.error(
+              Origin.file(path),
+              "",
+              "not a plain file; a config repository holds plain files only",
+              "file-type"));
     }
+    // One open file for size and content: a file replaced in between cannot mix the two.
+    try (SeekableByteChannel channel =
+        Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long size = channel.size();
+      if (size > maxBytes) {
+        throw TreeFailures.tooLarge(path, size, maxBytes, readUpTo(channel, maxBytes));
+      }
+      return Optional.of(readUpTo(channel, (int) size));
+    } catch (IOException e) {
+      throw TreeFailures.unreadable(describe(), path, e);
+    }
+  }
+
+  /** Up to {@code limit} bytes from the channel's position; fewer if the file ends sooner. */
+  private static byte[] readUpTo(SeekableByteChannel channel, int limit) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(limit);
+    while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+      // read until full or at the end
+    }
+    return Arrays.copyOf(buffer.array(), buffer.position());
   }
 
   private boolean isUnderGitDir(Path p) {

@@ -3,7 +3,6 @@ package io.gitconf.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The JSON Schema of each category of a repository, as the manifest names them: a schema shipped
@@ -77,7 +77,14 @@ public final class SchemaSet {
     List<Problem> problems = new ArrayList<>();
     for (Manifest.Category category : manifest.categories().values()) {
       String name = category.schema();
-      Optional<String> text = name.contains("/") ? local(tree, name) : builtin(name);
+      Optional<String> text;
+      try {
+        text = name.contains("/") ? local(tree, name) : builtin(name);
+      } catch (GitconfException.Parse e) {
+        // A schema file that is a symbolic link or too large: a problem like any other.
+        problems.add(e.problem());
+        continue;
+      }
       if (text.isEmpty()) {
         problems.add(
             Problem.error(
@@ -118,7 +125,8 @@ public final class SchemaSet {
           ? Optional.empty()
           : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new GitconfException.Unavailable(
+          "the schema " + name + " shipped with gitconf cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -164,38 +172,65 @@ public final class SchemaSet {
     }
     JsonNode current = resolve(root, root);
     for (String key : path.segments().subList(1, path.depth())) {
-      JsonNode next = current.path("properties").get(key);
-      if (next == null) {
-        next = patternMatch(current.path("patternProperties"), key);
-      }
-      if (next == null && current.path("additionalProperties").isObject()) {
-        next = current.get("additionalProperties");
-      }
-      if (next == null) {
+      Optional<JsonNode> next = propertySchema(root, current, key);
+      if (next.isEmpty()) {
         return Optional.empty();
       }
-      current = resolve(root, next);
+      current = next.get();
     }
     return Optional.of(current);
   }
 
-  private static JsonNode patternMatch(JsonNode patterns, String key) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = patterns.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
-      if (Pattern.compile(entry.getKey()).matcher(key).find()) {
-        return entry.getValue();
+  /**
+   * The schema of key {@code key} of an object whose schema is {@code map}: its {@code properties}
+   * entry, else the first {@code patternProperties} entry whose pattern finds the key, else an
+   * {@code additionalProperties} schema; local {@code $ref}s in {@code root} followed. Empty when
+   * the schema says nothing about the key. Never throws on a schema that is not valid (a pattern
+   * that does not compile matches nothing, a reference that does not resolve is not followed):
+   * those are reported when the schema is compiled.
+   */
+  public static Optional<JsonNode> propertySchema(JsonNode root, JsonNode map, String key) {
+    if (map == null || !map.isObject()) {
+      return Optional.empty();
+    }
+    JsonNode next = map.path("properties").get(key);
+    for (Iterator<Map.Entry<String, JsonNode>> it = map.path("patternProperties").fields();
+        next == null && it.hasNext(); ) {
+      Map.Entry<String, JsonNode> pattern = it.next();
+      if (finds(pattern.getKey(), key)) {
+        next = pattern.getValue();
       }
     }
-    return null;
+    if (next == null) {
+      next = map.get("additionalProperties");
+    }
+    return next != null && next.isObject() ? Optional.of(resolve(root, next)) : Optional.empty();
   }
 
-  private static JsonNode resolve(JsonNode root, JsonNode node) {
-    for (int hops = 0; hops < 16 && node.path("$ref").isTextual(); hops++) {
+  private static boolean finds(String pattern, String key) {
+    try {
+      return Pattern.compile(pattern).matcher(key).find();
+    } catch (PatternSyntaxException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Follows local {@code $ref}s ({@code #/$defs/x}) within {@code root}, at most 16 of them, so a
+   * cycle cannot loop; a reference that is remote or does not resolve is left as it is.
+   */
+  public static JsonNode resolve(JsonNode root, JsonNode node) {
+    for (int hops = 0; root != null && hops < 16 && node.path("$ref").isTextual(); hops++) {
       String ref = node.get("$ref").asText();
       if (!ref.startsWith("#")) {
         return node;
       }
-      JsonNode target = root.at(ref.substring(1));
+      JsonNode target;
+      try {
+        target = root.at(ref.substring(1));
+      } catch (IllegalArgumentException e) {
+        return node; // not a JSON pointer (an anchor such as #name, or a bad escape)
+      }
       if (target.isMissingNode()) {
         return node;
       }

@@ -10,14 +10,38 @@ class TemplateCommandTest {
   @TempDir Path dir;
 
   @Test
-  void listNamesEveryShippedTemplateWithItsSummary() {
+  void listNamesEveryShippedTemplateWithTheFirstSentenceOfItsReadme() {
     Cli.Result result = Cli.run("template", "list");
     assertThat(result.exitCode()).isZero();
-    assertThat(result.out().lines().toList())
-        .hasSize(2)
-        .anySatisfy(
-            l -> assertThat(l).startsWith("minimal  - The smallest useful gitconf repository"))
-        .anySatisfy(l -> assertThat(l).startsWith("trading  - "));
+    // The trading README's first sentence is wider than the help width (120): cut after a word.
+    assertThat(result.out())
+        .isEqualTo(
+            "minimal  - The smallest useful gitconf repository: trader and risk settings for dev"
+                + " (paper) and prod (live).\n"
+                + "trading  - This repository is the source of truth for the configuration of a"
+                + " Solana trading platform, managed with...\n");
+    assertThat(result.out().lines())
+        .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(120));
+  }
+
+  @Test
+  void aSummaryIsTheFirstSentenceOfTheFirstParagraphOfProse() {
+    String readme =
+        "# Title\n\nFirst line of a sentence, wrapped\nat a comma, ending here. Second sentence.\n\n"
+            + "More.\n";
+    assertThat(TemplateCommand.List.summary(readme, 100))
+        .isEqualTo("First line of a sentence, wrapped at a comma, ending here.");
+    assertThat(TemplateCommand.List.summary("Uses `gitconf` quoted.\n", 100))
+        .isEqualTo("Uses gitconf quoted.");
+    assertThat(TemplateCommand.List.summary("# Only a heading\n", 100)).isEmpty();
+  }
+
+  @Test
+  void aSummaryWiderThanTheWidthIsCutAfterAWholeWordNeverAtItsComma() {
+    String readme = "Alpha beta gamma, delta epsilon zeta eta theta.\n";
+    assertThat(TemplateCommand.List.summary(readme, 24)).isEqualTo("Alpha beta gamma...");
+    assertThat(TemplateCommand.List.summary(readme, 30)).isEqualTo("Alpha beta gamma, delta...");
+    assertThat(TemplateCommand.List.summary(readme, 48)).isEqualTo(readme.strip());
   }
 
   @Test

@@ -163,7 +163,7 @@ class ConfigRepositoryTest {
   }
 
   @Test
-  void filesOutsideTheLayoutAreErrors() {
+  void misspeltOrUnknownFilesInsideTheLayoutAreErrorsAndMisplacedConfigurationIsAWarning() {
     ConfigRepository repo =
         TestRepo.app(dir)
             .file("base/app.yaml", "limits:\n  max: 10\n")
@@ -176,11 +176,87 @@ class ConfigRepositoryTest {
     assertThat(lines(repo.problems()))
         .containsExactly(
             "base/risk.yaml: unknown category 'risk' (gitconf.yaml declares: app) (layout)",
-            "enviroments/dev/app.yaml: not part of a config repository (expected gitconf.yaml, base/, environments/,"
-                + " schemas/) (layout)",
+            "enviroments/dev/app.yaml: warning: not read: configuration lives in base/,"
+                + " environments/<env>/ and schemas/ (is 'enviroments/' meant to be environments/?)"
+                + " (layout)",
             "environments/dev/app.yml: use the .yaml extension (layout)",
             "environments/qa/app.yaml: unknown environment folder 'qa' (gitconf.yaml declares: dev, prod, staging)"
                 + " (layout)");
+  }
+
+  /**
+   * Only base/ and environments/ hold configuration: anything else (an export kept for a look,
+   * documentation, scripts, CI files) belongs to the repository, and a tool's scratch file never
+   * makes the repository invalid.
+   */
+  @Test
+  void filesOutsideTheLayoutFoldersAreTheRepositorysOwn() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .file("prod.json", "{\"app\": {\"limits\": {\"max\": 5}}}\n")
+            .file("prod.yaml", "app:\n  limits:\n    max: 5\n")
+            .file("README.md", "docs\n")
+            .file("Makefile", "all:\n")
+            .file(".gitignore", "*.json\n")
+            .file(".github/workflows/app.yaml", "on: push\n")
+            .file("docs/runbook.md", "# Runbook\n")
+            .file("scripts/bash/check.sh", "#!/bin/sh\n")
+            .file("exports/2026-11-30/prod.json", "{}\n")
+            .load();
+    assertThat(repo.validate()).isEmpty();
+  }
+
+  /**
+   * What looks like configuration in the wrong place is not read, so it is a warning: a folder
+   * named almost like a layout folder, a file named like a category, a misnamed manifest.
+   */
+  @Test
+  void configurationOutsideTheLayoutIsAWarningThatItIsNotRead() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file("base/app.yaml", "limits:\n  max: 10\n")
+            .file("app.yaml", "limits:\n  max: 5\n")
+            .file("old/app.yml", "limits:\n  max: 5\n")
+            .file("Base/app.yaml", "limits:\n  max: 5\n")
+            .file("environment/prod/app.yaml", "limits:\n  max: 5\n")
+            .file("schema/app.schema.json", "{}\n")
+            .file("gitconf.yml", "version: 1\n")
+            .load();
+    assertThat(lines(repo.problems()))
+        .containsExactly(
+            "Base/app.yaml: warning: not read: configuration lives in base/, environments/<env>/"
+                + " and schemas/ (is 'Base/' meant to be base/?) (layout)",
+            "app.yaml: warning: not read: a category file belongs in base/ or environments/<env>/,"
+                + " as app.yaml (layout)",
+            "environment/prod/app.yaml: warning: not read: configuration lives in base/,"
+                + " environments/<env>/ and schemas/ (is 'environment/' meant to be environments/?)"
+                + " (layout)",
+            "gitconf.yml: warning: not read: the manifest is gitconf.yaml (layout)",
+            "old/app.yml: warning: not read: a category file belongs in base/ or"
+                + " environments/<env>/, as app.yaml (layout)",
+            "schema/app.schema.json: warning: not read: configuration lives in base/,"
+                + " environments/<env>/ and schemas/ (is 'schema/' meant to be schemas/?) (layout)");
+    assertThat(repo.validate()).noneMatch(Problem::isError);
+  }
+
+  @Test
+  void aManifestVersionIsComparedExactlyNotTruncated() {
+    for (String version : new String[] {"4294967297", "18446744073709551617", "1.5"}) {
+      ConfigRepository repo =
+          TestRepo.app(dir)
+              .file(
+                  "gitconf.yaml",
+                  "version: "
+                      + version
+                      + "\nenvironments: {dev: {}}\ncategories: {app: {schema: schemas/app.schema.json}}\n")
+              .load();
+      assertThat(lines(repo.problems()))
+          .as(version)
+          .containsExactly(
+              "gitconf.yaml:1: version: must be 1, the only manifest version this gitconf reads"
+                  + " (const)");
+    }
   }
 
   @Test

@@ -8,12 +8,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The schemas shipped in the jar keep the promises the README makes about them: draft 2020-12, and
  * no object that silently accepts a misspelt key.
  */
 class ShippedSchemasTest {
+  @TempDir java.nio.file.Path dir;
 
   @Test
   void everyCategoryHasADraft202012SchemaInTheJar() {
@@ -49,6 +51,32 @@ class ShippedSchemasTest {
     assertThat(shipped.isSecret(ConfigPath.parse("trader.apiKey"))).isTrue();
     assertThat(shipped.isSecret(ConfigPath.parse("trader.rpc.endpoints.helius.apiKey"))).isTrue();
     assertThat(shipped.isSecret(ConfigPath.parse("trader.rpc.endpoints.helius.url"))).isFalse();
+  }
+
+  /**
+   * Every number has a lower and an upper bound, so none binds as an infinite double, and an
+   * integer's bounds lie within the range of a long. The typed records' own ranges (an int where
+   * the record has one) are proven by the client's binding property.
+   */
+  @Test
+  void everyNumberIsBoundedAndEveryIntegerWithinTheRangeOfALong() {
+    List<String> unbounded = new ArrayList<>();
+    ConfigSnapshot example =
+        ConfigRepository.load(RepoTree.directory(GoldenRepos.template(dir))).snapshot("prod");
+    for (ShippedSchemaPaths.NumericPath at : ShippedSchemaPaths.numericPaths(example)) {
+      JsonNode schema = SchemaSet.shipped().schemaAt(at.path()).orElseThrow();
+      JsonNode low = schema.has("minimum") ? schema.get("minimum") : schema.get("exclusiveMinimum");
+      JsonNode high =
+          schema.has("maximum") ? schema.get("maximum") : schema.get("exclusiveMaximum");
+      boolean bounded =
+          low != null
+              && high != null
+              && (!at.integer() || (low.canConvertToLong() && high.canConvertToLong()));
+      if (!bounded) {
+        unbounded.add(at.toString());
+      }
+    }
+    assertThat(unbounded).isEmpty();
   }
 
   private static void collectOpen(String where, JsonNode node, List<String> open) {

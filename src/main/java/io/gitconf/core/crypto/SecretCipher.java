@@ -138,7 +138,9 @@ public final class SecretCipher {
     return cipher;
   }
 
-  private static IllegalStateException unavailableCipher(GeneralSecurityException e) {
-    return new IllegalStateException("AES-256-GCM is not usable in this JVM", e);
+  /** The JVM's cryptography is something gitconf depends on, like a key. */
+  private static GitconfException.Unavailable unavailableCipher(GeneralSecurityException e) {
+    return new GitconfException.Unavailable(
+        "AES-256-GCM is not usable in this JVM: " + e.getClass().getSimpleName(), e);
   }
 }

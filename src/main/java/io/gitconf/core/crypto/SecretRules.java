@@ -286,34 +286,11 @@ public final class SecretRules {
 
   /** The schema of a key of a map inside a list, found as {@link SchemaSet#schemaAt} finds one. */
   private static JsonNode propertySchema(JsonNode map, String key, JsonNode root) {
-    if (map == null) {
-      return null;
-    }
-    JsonNode next = map.path("properties").get(key);
-    for (Iterator<Map.Entry<String, JsonNode>> it = map.path("patternProperties").fields();
-        next == null && it.hasNext(); ) {
-      Map.Entry<String, JsonNode> pattern = it.next();
-      if (Pattern.compile(pattern.getKey()).matcher(key).find()) {
-        next = pattern.getValue();
-      }
-    }
-    if (next == null) {
-      next = map.get("additionalProperties");
-    }
-    return next != null && next.isObject() ? resolve(root, next) : null;
+    return SchemaSet.propertySchema(root, map, key).orElse(null);
   }
 
-  /** Follows local {@code $ref}s (bounded, so a cycle cannot loop). */
   private static JsonNode resolve(JsonNode root, JsonNode node) {
-    for (int hops = 0; root != null && hops < 16 && node.path("$ref").isTextual(); hops++) {
-      String ref = node.get("$ref").asText();
-      JsonNode target = ref.startsWith("#") ? root.at(ref.substring(1)) : null;
-      if (target == null || target.isMissingNode()) {
-        return node;
-      }
-      node = target;
-    }
-    return node;
+    return SchemaSet.resolve(root, node);
   }
 
   /**
