@@ -88,11 +88,9 @@ class SourceFailureTest {
                     + PROD_RISK
                     + " vanished while it was read";
             case REPLACED_BY_A_FOLDER ->
-                "directory "
-                    + repo.toAbsolutePath()
-                    + ": "
-                    + PROD_RISK
-                    + ": cannot read: Is a directory";
+                PROD_RISK
+                    + ": not a plain file; a config repository holds plain files only"
+                    + " (file-type)";
           };
       assertThat(events.poll(Duration.ofSeconds(10)))
           .contains(new ConfigChangeEvent.ReloadFailed(List.of(reason)));

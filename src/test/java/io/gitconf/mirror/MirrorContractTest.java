@@ -2,11 +2,13 @@ package io.gitconf.mirror;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gitconf.core.GitconfException;
 import io.gitconf.sync.Database;
 import io.gitconf.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +37,44 @@ class MirrorContractTest {
   static void drop() {
     database.close();
     testDb.close();
+  }
+
+  @Test
+  void dataTheDatabaseRefusesIsAnIntegrityFailureAndALostConnectionIsUnavailable()
+      throws Exception {
+    GitconfException refused;
+    try (Connection conn = database.dataSource().getConnection();
+        PreparedStatement select = conn.prepareStatement("SELECT ?::text")) {
+      select.setString(1, "a\0b");
+      refused = MirrorSql.failure("storing a value", catchSql(select));
+    }
+    assertThat(refused)
+        .isInstanceOf(GitconfException.Integrity.class)
+        .hasMessageStartingWith(
+            "storing a value: the database refused the data (SQLSTATE 22021): ");
+
+    GitconfException lost;
+    try (Connection conn = database.dataSource().getConnection();
+        PreparedStatement select = conn.prepareStatement("SELECT 1")) {
+      conn.unwrap(org.postgresql.PGConnection.class);
+      try (PreparedStatement kill =
+          conn.prepareStatement("SELECT pg_terminate_backend(pg_backend_pid())")) {
+        catchSql(kill);
+      }
+      lost = MirrorSql.failure("reading versions", catchSql(select));
+    }
+    assertThat(lost)
+        .isInstanceOf(GitconfException.Unavailable.class)
+        .hasMessageStartingWith("reading versions: ");
+  }
+
+  private static SQLException catchSql(PreparedStatement statement) {
+    try {
+      statement.executeQuery().close();
+    } catch (SQLException e) {
+      return e;
+    }
+    throw new AssertionError("the statement did not fail");
   }
 
   @Test
