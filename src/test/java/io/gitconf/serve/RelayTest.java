@@ -3,14 +3,22 @@ package io.gitconf.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gitconf.client.TradingDesk;
+import io.gitconf.core.ConfigPath;
 import io.gitconf.core.Json;
+import io.gitconf.core.crypto.EncryptionKeys;
+import io.gitconf.core.crypto.Secret;
+import io.gitconf.core.crypto.SecretCipher;
 import io.gitconf.mirror.MirrorReader;
 import io.gitconf.mirror.VersionRecord;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The relay's protocol over a real mirror and real HTTP: documents, entity tags, errors, watches.
  */
 class RelayTest {
+  static final String DEMO_KEY = "Z2l0Y29uZi1kZW1vLWtleS1OT1QtRk9SLVBST0QhISE=";
+
   @TempDir Path dir;
   RelayFixture fixture;
   Relay relay;
@@ -164,6 +174,36 @@ class RelayTest {
         .contains("gitconf_relay_fanout_seconds_bucket")
         .contains("gitconf_relay_db_connections_in_use")
         .contains("gitconf_relay_lag_seconds");
+  }
+
+  @Test
+  void secretsTravelAsTheirCiphertextAndNeverAsPlaintext() throws Exception {
+    EncryptionKeys keys = EncryptionKeys.from(Map.of("GITCONF_MASTER_KEY", DEMO_KEY));
+    String plaintext = "s3cr3t-PLAINTEXT-7f";
+    String ciphertext =
+        SecretCipher.of(keys)
+            .encrypt("prod", ConfigPath.parse("trader.apiKey"), Secret.of(plaintext));
+    CompletableFuture<HttpResponse<String>> waiting =
+        fixture.getAsync(prod + "/watch?version=1&timeout=120s");
+    String trader = fixture.desk.read("environments/prod/trader.yaml");
+    fixture
+        .desk
+        .write(
+            "environments/prod/trader.yaml",
+            trader.replaceAll("ENC\\[[^\\]]*\\]", Matcher.quoteReplacement(ciphertext)))
+        .commit(TradingDesk.ADA, "Rotate the Jupiter API key");
+    fixture.desk.syncOnce();
+
+    List<String> bodies =
+        List.of(
+            waiting.get(60, TimeUnit.SECONDS).body(),
+            fixture.get(prod).body(),
+            fixture.get(prod + "/versions/2").body(),
+            fixture.get(relay.url() + "/health").body(),
+            fixture.get(relay.url() + "/metrics").body());
+    assertThat(Json.parse("watch", bodies.get(0)).at("/items/trader.apiKey").asText())
+        .isEqualTo(ciphertext);
+    assertThat(bodies).noneMatch(body -> body.contains(plaintext));
   }
 
   static void assertError(HttpResponse<String> response, int status, String reason) {
