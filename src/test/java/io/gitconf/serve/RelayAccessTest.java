@@ -9,6 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.gitconf.core.GitconfException;
 import io.gitconf.sync.HttpEndpoint;
+import io.gitconf.testing.Awaits;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gitconf.core.Json;
+import io.gitconf.testing.Awaits;
 import io.gitconf.testing.TcpProxy;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -11,6 +11,7 @@ import io.gitconf.core.crypto.Secret;
 import io.gitconf.core.crypto.SecretCipher;
 import io.gitconf.mirror.MirrorReader;
 import io.gitconf.mirror.VersionRecord;
+import io.gitconf.testing.Awaits;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,12 +1,12 @@
-package io.gitconf.serve;
+package io.gitconf.testing;
 
 import java.util.function.BooleanSupplier;
 
 /** Waits for a condition, checking it every 20 ms, and fails after a minute. */
-final class Awaits {
+public final class Awaits {
   private Awaits() {}
 
-  static void until(BooleanSupplier condition) {
+  public static void until(BooleanSupplier condition) {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
