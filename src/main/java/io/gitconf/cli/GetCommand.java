@@ -31,6 +31,7 @@ final class GetCommand implements Callable<Integer> {
   String path;
 
   @Mixin DatabaseOptions database;
+  @Mixin ServerOptions server;
 
   // Not mixinStandardHelpOptions: its -V/--version would clash with --version N (a mirrored
   // version), and picocli then drops --help along with it.
@@ -64,7 +65,14 @@ final class GetCommand implements Callable<Integer> {
     ConfigPath configPath = ConfigPath.parse(path);
     JsonNode value;
     String environment;
-    if (database.given() || version != null) {
+    if (server.given()) {
+      if (version != null) {
+        throw new GitconfException.BadRequest(
+            "--version reads the mirror (--db or --embedded-postgres), not a relay");
+      }
+      environment = env.environment;
+      value = RelayReads.value(server, environment, configPath, reveal);
+    } else if (database.given() || version != null) {
       ConfigSnapshot snapshot = MirrorReads.snapshot(database, env.environment, version);
       environment = snapshot.environment();
       value = Values.fromMirror(snapshot, configPath, require(snapshot, configPath), reveal);

@@ -53,6 +53,21 @@ public final class Relay implements AutoCloseable {
     public Options withTls(HttpEndpoint.Tls keystore) {
       return new Options(host, port, tokens, Optional.of(keystore), insecureBind, idleTimeout);
     }
+
+    /**
+     * Refuses plain HTTP on an address that is not loopback without {@code insecureBind}.
+     *
+     * @throws GitconfException.BadRequest saying how to serve it instead
+     */
+    public void check() {
+      if (tls.isEmpty() && !insecureBind && !isLoopback(host)) {
+        throw new GitconfException.BadRequest(
+            "plain HTTP on "
+                + host
+                + " would send tokens and configuration in clear text: bind a loopback address,"
+                + " give --tls-keystore, or say --insecure-bind");
+      }
+    }
   }
 
   private static final Duration IDLE = Duration.ofSeconds(30);
@@ -91,13 +106,7 @@ public final class Relay implements AutoCloseable {
    */
   public static Relay start(
       DataSource pool, ListenConnections listen, IntSupplier connectionsInUse, Options options) {
-    if (options.tls().isEmpty() && !options.insecureBind() && !loopback(options.host())) {
-      throw new GitconfException.BadRequest(
-          "plain HTTP on "
-              + options.host()
-              + " would send tokens and configuration in clear text: bind a loopback address,"
-              + " give --tls-keystore, or say --insecure-bind");
-    }
+    options.check();
     TokenGate gate = options.tokens().map(TokenGate::of).orElseGet(TokenGate::open);
     MirrorFeed[] feedHolder = new MirrorFeed[1];
     RelayMetrics metrics =
@@ -151,7 +160,7 @@ public final class Relay implements AutoCloseable {
     return (tls ? "https://" : "http://") + shown + ":" + port();
   }
 
-  private static boolean loopback(String host) {
+  private static boolean isLoopback(String host) {
     if (host == null || host.isBlank()) {
       return false;
     }
