@@ -105,7 +105,7 @@ final class ServerSource implements ConfigSource {
     if (document == null || !document.environment().equals(environment)) {
       document = fetchActive(environment);
     }
-    seen = Math.max(seen, document.version());
+    seen = document.version();
     String origin = "relay " + relays.get(preferred.get());
     SortedMap<String, String> items = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = document.items().fields(); it.hasNext(); ) {
@@ -167,7 +167,7 @@ final class ServerSource implements ConfigSource {
                 WATCH.plus(GRACE));
         if (response.statusCode() == 200) {
           Document document = document(relay, response.body());
-          seen = Math.max(seen, document.version());
+          seen = document.version();
           received.set(document);
         } else if (response.statusCode() != 304) {
           throw refused(relay, response);

@@ -108,7 +108,7 @@ final class Watchers {
         stream.send(event);
       }
     }
-    tracker.armed();
+    tracker.armed(sent > 0);
     metrics.fannedOut(sent);
     return sent;
   }
@@ -131,6 +131,7 @@ final class Watchers {
   /** The responses of one activation: when the last is written, its latency is recorded. */
   private final class FanOut {
     private final long noticedNanos;
+    private volatile boolean recorded = true;
 
     /** Responses not written yet, plus one until every response has been started. */
     final AtomicInteger pending = new AtomicInteger(1);
@@ -139,12 +140,14 @@ final class Watchers {
       this.noticedNanos = noticedNanos;
     }
 
-    void armed() {
+    /** Every response has been started; {@code any} says whether there was one to time. */
+    void armed(boolean any) {
+      recorded = any;
       done();
     }
 
     void done() {
-      if (pending.decrementAndGet() == 0) {
+      if (pending.decrementAndGet() == 0 && recorded) {
         metrics.fanOutTook(Duration.ofNanos(System.nanoTime() - noticedNanos));
       }
     }
