@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.gitconf.client.ConfigManager;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.GitconfException;
-import io.gitconf.core.Json;
 
 /** One read through a relay, as a client makes it: loaded, checked, validated, then closed. */
 final class RelayReads {
@@ -17,13 +16,14 @@ final class RelayReads {
             .server(server.urls, server.token())
             .environment(environment)
             .build()) {
-      Object value;
+      JsonNode value;
       try {
-        value = client.get(path.toString(), Object.class);
+        // A subtree too, as from the mirror: bound as a JSON tree, copied before it is masked.
+        value = client.get(path.toString(), JsonNode.class).deepCopy();
       } catch (GitconfException.Missing e) {
         throw new GitconfException.BadRequest(path + ": not set in environment " + environment);
       }
-      return Values.fromMirror(path, Json.MAPPER.valueToTree(value), reveal);
+      return Values.fromMirror(path, value, reveal);
     }
   }
 }

@@ -109,6 +109,11 @@ class ServeCommandTest {
         assertThat(value.out()).isEqualTo("5\n");
         Cli.Result secret = get("trader.apiKey", "prod", url, tokenFile);
         assertThat(secret.out()).isEqualTo("****\n");
+        Cli.Result subtree = get("trader", "prod", url, tokenFile);
+        assertThat(subtree.out()).contains("apiKey: '****'").contains("mode: live");
+        Cli.Result missing = get("risk.nothing", "prod", url, tokenFile);
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).contains("risk.nothing: not set in environment prod");
 
         Cli.Result refused =
             Cli.run("get", "risk.parameters.maxOpenPositions", "--env", "prod", "--server", url);
