@@ -9,6 +9,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 
 /**
  * One version of an environment as the relay sends it: the JSON document of {@code docs/serve.md}
@@ -17,7 +21,17 @@ import java.util.Map;
  *
  * <p>Immutable; {@link #body()} hands out read-only views of one array.
  */
-record Published(String environment, int version, String commit, String checksum, byte[] bytes) {
+record Published(
+    String environment,
+    int version,
+    String commit,
+    String checksum,
+    byte[] bytes,
+    HttpFields headers) {
+  private static final HttpField CONTENT_TYPE =
+      new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, Replies.JSON);
+  private static final HttpField NO_CACHE =
+      new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "no-cache");
 
   /** The document of {@code row}'s version with {@code items} (canonical JSON by path). */
   static Published of(VersionRecord row, Map<String, String> items) {
@@ -45,8 +59,17 @@ record Published(String environment, int version, String commit, String checksum
           "relay: cannot write version " + row.version() + " of " + row.environment(), e);
     }
     out.write('\n');
+    byte[] bytes = out.toByteArray();
+    // Encoded once per version too: every watcher gets the same header bytes.
+    HttpFields headers =
+        HttpFields.build()
+            .add(CONTENT_TYPE)
+            .add(NO_CACHE)
+            .add(new PreEncodedHttpField(HttpHeader.ETAG, etag(row.version(), checksum)))
+            .add(new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, Integer.toString(bytes.length)))
+            .asImmutable();
     return new Published(
-        row.environment(), row.version(), row.commitId(), checksum, out.toByteArray());
+        row.environment(), row.version(), row.commitId(), checksum, bytes, headers);
   }
 
   /** The strong entity tag of this version: its number and checksum, quoted. */

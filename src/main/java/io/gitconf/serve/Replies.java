@@ -18,10 +18,7 @@ final class Replies {
   /** The version document, with its entity tag; completes {@code callback} once written. */
   static void version(Response response, Callback callback, Published version) {
     response.setStatus(HttpStatus.OK_200);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
-    response.getHeaders().put(HttpHeader.ETAG, version.etag());
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, version.bytes().length);
+    response.getHeaders().add(version.headers());
     response.write(true, version.body(), callback);
   }
 

@@ -3,6 +3,8 @@ package io.gitconf.serve;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -128,9 +130,23 @@ final class Watchers {
     return "id: " + version.version() + "\nevent: activated\ndata: " + version.event() + "\n\n";
   }
 
+  /**
+   * Whether the bearer of {@code authorization} may still read {@code environment}; within one
+   * fan-out each token is checked once (a fleet shares a few tokens), not once per watcher.
+   */
+  private boolean allowed(String authorization, String environment, FanOut fanOut) {
+    if (fanOut == null) {
+      return gate.check(authorization, environment) instanceof TokenGate.Verdict.Allowed;
+    }
+    return fanOut.verdicts.computeIfAbsent(
+        authorization == null ? "" : authorization,
+        a -> gate.check(authorization, environment) instanceof TokenGate.Verdict.Allowed);
+  }
+
   /** The responses of one activation: when the last is written, its latency is recorded. */
   private final class FanOut {
     private final long noticedNanos;
+    final Map<String, Boolean> verdicts = new HashMap<>();
     private volatile boolean recorded = true;
 
     /** Responses not written yet, plus one until every response has been started. */
@@ -190,7 +206,7 @@ final class Watchers {
                     tracker.done();
                   });
       // A token revoked while its bearer waited reads nothing more.
-      if (gate.check(authorization, environment) instanceof TokenGate.Verdict.Allowed) {
+      if (allowed(authorization, environment, tracker)) {
         Replies.version(response, written, version);
       } else {
         Replies.error(response, written, HttpStatus.UNAUTHORIZED_401, "unknown or revoked token");
