@@ -56,7 +56,7 @@ final class Watchers {
     LongPoll poll = new LongPoll(environment, known, authorization, response, callback);
     // Waiting is the point: the connection's idle timeout must not end it.
     request.addIdleTimeoutListener(timeoutException -> poll.done.get());
-    request.addFailureListener(failure -> poll.abandon());
+    request.addFailureListener(poll::abandon);
     polls.add(poll);
     metrics.longPolls(1);
     Scheduler scheduler = request.getComponents().getScheduler();
@@ -220,8 +220,11 @@ final class Watchers {
       }
     }
 
-    void abandon() {
-      finish();
+    /** The connection failed (closed, reset): nothing can be sent; the exchange ends failed. */
+    void abandon(Throwable failure) {
+      if (finish()) {
+        callback.failed(failure);
+      }
     }
 
     private boolean finish() {
