@@ -34,6 +34,9 @@ final class MirrorFeed implements AutoCloseable {
   /** What {@code /health} tells. */
   record State(boolean listening, Optional<String> databaseProblem, long staleNanos) {}
 
+  /** Shown in {@code pg_stat_activity}, so an operator can tell a relay's session apart. */
+  static final String APPLICATION_NAME = "gitconf-relay-listener";
+
   private static final Logger LOG = LoggerFactory.getLogger(MirrorFeed.class);
   static final Duration POLL = Duration.ofSeconds(1);
   private static final Duration CHECK_LISTENER = Duration.ofSeconds(5);
@@ -113,6 +116,7 @@ final class MirrorFeed implements AutoCloseable {
         connection = listen.open();
         connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement()) {
+          statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
           statement.execute("LISTEN " + Notification.CHANNEL);
         }
         PGConnection pg = connection.unwrap(PGConnection.class);

@@ -18,6 +18,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +45,7 @@ public final class Tokens {
   /** One token: what it may read. */
   public record Grant(String name, Set<String> environments, String sha256, Instant created) {
     public Grant {
-      environments = Set.copyOf(new TreeSet<>(environments));
+      environments = Collections.unmodifiableSortedSet(new TreeSet<>(environments));
     }
 
     /** True when the token may read {@code environment}. */

@@ -3,10 +3,19 @@ package io.gitconf.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gitconf.client.TradingDesk;
+import io.gitconf.core.Json;
+import io.gitconf.testing.Awaits;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -125,6 +134,29 @@ class ServeCommandTest {
             .contains("answered 403: token fleet may not read environment dev");
         assertThat(refused.all() + forbidden.all() + serve.out() + serve.err())
             .doesNotContain(token);
+
+        CompletableFuture<Cli.Result> watching =
+            CompletableFuture.supplyAsync(
+                () ->
+                    Cli.run(
+                        "watch",
+                        "--env",
+                        "prod",
+                        "--server",
+                        url,
+                        "--token-file",
+                        tokenFile.toString(),
+                        "--count",
+                        "2"));
+        Awaits.until(() -> relayWatchers(url) == 1);
+        desk.edit("environments/prod/risk.yaml", "maxOpenPositions: 5", "maxOpenPositions: 4")
+            .commit(TradingDesk.BO, "One fewer open position in prod");
+        desk.syncOnce();
+        Cli.Result watched = watching.get(2, TimeUnit.MINUTES);
+        assertThat(watched.exitCode()).as(watched.all()).isZero();
+        assertThat(watched.out())
+            .contains("changed   risk.parameters.maxOpenPositions: 5 -> 4  (version 2, ")
+            .contains("activated prod version 2, ");
       }
     }
   }
@@ -172,6 +204,19 @@ class ServeCommandTest {
         .contains(
             "plain HTTP on 0.0.0.0 would send tokens and configuration in clear text: bind a"
                 + " loopback address, give --tls-keystore, or say --insecure-bind");
+  }
+
+  private static int relayWatchers(String url) {
+    try {
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url + "/health")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      return Json.parse("health", health.body()).get("watchers").asInt();
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** {@code gitconf get PATH --env ENV --server URL --token-file FILE}. */
