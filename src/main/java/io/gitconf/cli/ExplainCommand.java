@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,11 +33,7 @@ final class ExplainCommand implements Callable<Integer> {
       description = "Configuration path, e.g. trader.mode")
   String path;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() {
@@ -53,7 +48,7 @@ final class ExplainCommand implements Callable<Integer> {
           configPath + ": not set in environment " + snapshot.environment());
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.JSON) {
+    if (output.json()) {
       out.println(Json.pretty(json(repository, snapshot, configPath, value, layers)));
     } else {
       out.println(

@@ -39,7 +39,7 @@ final class HooksCommand {
     private static final String DEFAULT_FOLDER = "config_folder=.";
 
     @Spec CommandSpec spec;
-    @Mixin RepoOptions repo;
+    @Mixin RepoDirectory repo;
 
     @Option(
         names = "--force",
@@ -48,7 +48,7 @@ final class HooksCommand {
 
     @Override
     public Integer call() throws IOException {
-      try (Repository git = repo.openGit()) {
+      try (Repository git = RepoOptions.openGit(repo.path())) {
         Path hooks = git.getDirectory().toPath().resolve("hooks");
         Files.createDirectories(hooks);
         Path hook = hooks.resolve("pre-commit");
@@ -95,7 +95,7 @@ final class HooksCommand {
      * larger Git repository is validated as that folder.
      */
     private String folderInWorkTree(Repository git) {
-      String folder = RepoOptions.folderInWorkTree(git, repo.repo);
+      String folder = RepoOptions.folderInWorkTree(git, repo.path());
       return folder.isEmpty() ? "." : folder;
     }
 

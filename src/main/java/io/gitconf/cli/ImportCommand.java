@@ -16,7 +16,6 @@ import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -36,19 +35,14 @@ final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "YAML or JSON file to import.")
   Path file;
 
-  @Option(
-      names = {"--env", "-e"},
-      required = true,
-      paramLabel = "ENV",
-      description = "Environment to change.")
-  String environment;
+  @Mixin EnvironmentOption env;
 
   @Override
   public Integer call() throws IOException {
     SortedMap<String, JsonNode> incoming = read(file);
     ChangeRequest request = change.request();
     try (Workspace workspace = change.open()) {
-      ImportValues values = ImportValues.of(environment, incoming, file.toString());
+      ImportValues values = ImportValues.of(env.environment, incoming, file.toString());
       ConfigChange.Result result = ConfigChange.apply(workspace.target(), request, values);
       return report(values, result);
     }
@@ -56,7 +50,7 @@ final class ImportCommand implements Callable<Integer> {
 
   private int report(ImportValues values, ConfigChange.Result result) {
     ObjectNode json = OutputOption.object();
-    json.put("environment", environment);
+    json.put("environment", env.environment);
     json.put("file", file.toString());
     int skippedSecrets = values.skippedSecrets();
     json.put("skippedSecrets", skippedSecrets);
@@ -67,7 +61,7 @@ final class ImportCommand implements Callable<Integer> {
               + skippedSecrets
               + (skippedSecrets == 1 ? " secret" : " secrets")
               + " encrypted for another environment; set them with gitconf secrets encrypt --env "
-              + environment);
+              + env.environment);
       out.flush();
     }
     if (result.commit().isEmpty()) {
@@ -75,7 +69,7 @@ final class ImportCommand implements Callable<Integer> {
         output.print(json.put("changed", false));
         return ExitCodes.OK;
       }
-      out.println("No change: " + environment + " already has every value of " + file);
+      out.println("No change: " + env.environment + " already has every value of " + file);
       out.flush();
       return ExitCodes.OK;
     }
@@ -99,7 +93,7 @@ final class ImportCommand implements Callable<Integer> {
             + files.size()
             + (files.size() == 1 ? " file" : " files")
             + " of "
-            + environment);
+            + env.environment);
     result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
     out.flush();
     return ExitCodes.OK;

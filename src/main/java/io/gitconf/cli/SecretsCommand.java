@@ -97,12 +97,7 @@ final class SecretsCommand {
     @Spec CommandSpec spec;
     @Mixin ChangeOptions change;
 
-    @Option(
-        names = "--env",
-        required = true,
-        paramLabel = "ENV",
-        description = "Environment, or base for base/.")
-    String environment;
+    @Mixin EnvironmentOption env;
 
     @Option(
         names = "--path",
@@ -134,15 +129,15 @@ final class SecretsCommand {
       try (Workspace workspace = change.open()) {
         // Checked before the secret is read, and again when it is written.
         SecretChanges.requireSecretPath(
-            ConfigChange.head(workspace.target()), environment, configPath);
+            ConfigChange.head(workspace.target()), env.environment, configPath);
         String encrypted =
-            SecretCipher.of(keys).encrypt(environment, configPath, readPlaintext(configPath));
+            SecretCipher.of(keys).encrypt(env.environment, configPath, readPlaintext(configPath));
         ConfigChange.Result result =
             ConfigChange.apply(
                 workspace.target(),
                 request,
-                SecretChanges.encrypt(environment, configPath, encrypted, keys));
-        String file = ConfigChange.overlayFile(environment, configPath.category());
+                SecretChanges.encrypt(env.environment, configPath, encrypted, keys));
+        String file = ConfigChange.overlayFile(env.environment, configPath.category());
         PrintWriter out = spec.commandLine().getOut();
         if (result.commit().isEmpty()) {
           out.println("No change: " + configPath + " in " + file + " is unchanged");
@@ -153,7 +148,7 @@ final class SecretsCommand {
                   + ": "
                   + configPath
                   + " encrypted for "
-                  + environment
+                  + env.environment
                   + " under key "
                   + keys.currentKeyId()
                   + " ("
@@ -170,7 +165,7 @@ final class SecretsCommand {
       Console console = System.console();
       if (console != null) {
         char[] typed =
-            console.readPassword("Value of %s for %s (not echoed): ", configPath, environment);
+            console.readPassword("Value of %s for %s (not echoed): ", configPath, env.environment);
         if (typed == null || typed.length == 0) {
           throw new GitconfException.BadRequest("no value given");
         }

@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -41,12 +40,7 @@ final class SetCommand implements Callable<Integer> {
       description = "A YAML value: 250, true, live, \"010\", [a, b].")
   String value;
 
-  @Option(
-      names = {"--env", "-e"},
-      required = true,
-      paramLabel = "ENV",
-      description = "Environment, or base.")
-  String environment;
+  @Mixin EnvironmentOption env;
 
   @Override
   public Integer call() {
@@ -56,20 +50,20 @@ final class SetCommand implements Callable<Integer> {
     try (Workspace workspace = change.open()) {
       ConfigChange.Result result =
           ConfigChange.apply(
-              workspace.target(), request, Change.set(environment, configPath, parsed));
+              workspace.target(), request, Change.set(env.environment, configPath, parsed));
       return report(configPath, parsed, result);
     }
   }
 
   private int report(ConfigPath configPath, JsonNode parsed, ConfigChange.Result result) {
-    String file = ConfigChange.overlayFile(environment, configPath.category());
+    String file = ConfigChange.overlayFile(env.environment, configPath.category());
     if (output.json()) {
       ObjectNode json = OutputOption.object();
       json.put("changed", result.commit().isPresent());
       result.commit().ifPresent(c -> json.put("commit", c));
       json.put("path", configPath.toString());
       json.set("value", SecretMask.forDisplay(SchemaSet.none(), configPath, parsed));
-      json.put("environment", environment);
+      json.put("environment", env.environment);
       json.put("file", file);
       if (result.commit().isPresent()) {
         result.pushedTo().ifPresent(remote -> output.progress().println("Pushed to " + remote));
@@ -94,7 +88,7 @@ final class SetCommand implements Callable<Integer> {
             + " = "
             + Values.text(parsed)
             + " in "
-            + environment
+            + env.environment
             + " ("
             + file
             + ")");

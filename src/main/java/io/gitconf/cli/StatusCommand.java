@@ -32,11 +32,7 @@ final class StatusCommand implements Callable<Integer> {
           "How many rejected commits and force pushes to list (default: ${DEFAULT-VALUE}).")
   int recent;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() {
@@ -45,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
       status = MirrorReader.of(db.dataSource()).status(recent);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.JSON) {
+    if (output.json()) {
       out.println(Json.pretty(json(status)));
     } else {
       print(out, status);

@@ -4,7 +4,6 @@ import io.gitconf.sync.Database;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,19 +26,7 @@ final class SyncCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
   @Mixin VerboseOption verbose;
-
-  @Option(
-      names = "--repo",
-      required = true,
-      paramLabel = "URL|PATH",
-      description = "Config repository: a local path (read in place) or a URL (fetched).")
-  String repo;
-
-  @Option(
-      names = "--branch",
-      defaultValue = "main",
-      description = "Branch to follow (default: ${DEFAULT-VALUE}).")
-  String branch;
+  @Mixin GitSourceOptions source;
 
   @Option(
       names = "--poll",
@@ -47,12 +34,6 @@ final class SyncCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description = "How often to fetch (default: ${DEFAULT-VALUE}).")
   Duration poll;
-
-  @Option(
-      names = "--cache-dir",
-      defaultValue = ".gitconf/git-cache",
-      description = "Where remote repositories are cloned (default: ${DEFAULT-VALUE}).")
-  Path cacheDir;
 
   @Option(
       names = "--webhook-port",
@@ -72,10 +53,16 @@ final class SyncCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (SyncService service = new SyncService()) {
       Database db = service.own(database.open());
-      SyncSettings settings = SyncService.settings(repo, branch, poll, cacheDir);
+      SyncSettings settings =
+          SyncService.settings(source.repo, source.branch, poll, source.cacheDir);
       Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
       out.println(
-          "gitconf sync: " + settings.redactedSource() + " (" + branch + ") -> " + db.describe());
+          "gitconf sync: "
+              + settings.redactedSource()
+              + " ("
+              + source.branch
+              + ") -> "
+              + db.describe());
       service.metrics(metricsPort, syncer, poll, out);
       service.webhook(webhookPort, syncer, out);
       out.flush();

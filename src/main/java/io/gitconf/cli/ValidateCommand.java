@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -33,33 +32,20 @@ final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin RepoOptions repo;
 
-  @Option(
-      names = "--env",
-      paramLabel = "ENV",
-      description = "Validate only these environments (repeatable).")
-  List<String> environments;
+  @Mixin EnvironmentsOption environments;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Also note the encrypted values no key could prove, when no key is set at all.")
-  boolean verbose;
+  @Mixin VerboseOption verbose;
 
   @Override
   public Integer call() {
     ConfigRepository repository = repo.load();
-    List<String> envs = environments;
-    if (envs != null) {
-      envs.forEach(env -> repository.requireManifest().requireEnvironment(env));
-    }
+    verbose.apply();
+    environments.environments.forEach(env -> repository.requireManifest().requireEnvironment(env));
     List<String> selected =
-        envs != null
-            ? envs
+        environments.given()
+            ? environments.environments
             : repository.manifest().map(m -> m.environmentNames()).orElse(List.of());
     // With keys in the environment, every secret they can open is also proven to decrypt.
     EncryptionKeys keys = Keys.fromEnvironment();
@@ -69,7 +55,7 @@ final class ValidateCommand implements Callable<Integer> {
     long errors = problems.stream().filter(Problem::isError).count();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (output == OutputFormat.JSON) {
+    if (output.json()) {
       out.println(Json.pretty(report(repository, problems, errors, unproven)));
     } else {
       // One report on one stream, in reading order: what passes on stdout, what fails on stderr.
@@ -78,7 +64,7 @@ final class ValidateCommand implements Callable<Integer> {
       report.println(summary(repository, errors, problems.size() - errors));
     }
     out.flush();
-    if (verbose || !keys.isEmpty()) {
+    if (verbose.verbose || !keys.isEmpty()) {
       noteUnproven(unproven);
     }
     err.flush();
