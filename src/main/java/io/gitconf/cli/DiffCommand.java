@@ -27,9 +27,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "diff",
@@ -51,7 +49,6 @@ final class DiffCommand implements Callable<Integer> {
     NEVER
   }
 
-  @Spec CommandSpec spec;
   @Mixin RepoDirectory repo;
   @Mixin EnvironmentsOption envs;
   @Mixin DatabaseOptions database;
@@ -227,7 +224,7 @@ final class DiffCommand implements Callable<Integer> {
   private void warnIfInvalid(ConfigRepository repository) {
     long errors = repository.validate().stream().filter(Problem::isError).count();
     if (errors > 0) {
-      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter err = output.err();
       err.println(
           "warning: " + repository.tree().describe() + " has " + errors + " validation errors");
       err.flush();

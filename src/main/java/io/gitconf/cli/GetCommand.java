@@ -9,24 +9,16 @@ import io.gitconf.core.GitconfException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "get",
     description = "Print the resolved value of a path in an environment. Secrets print as ****.")
 final class GetCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin RepoOptions repo;
   @Mixin EnvironmentOption env;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "PATH",
-      description = "Configuration path, e.g. risk.parameters.maxPositionSizeUsd")
-  String path;
+  @Mixin PathParameter path;
 
   @Mixin DatabaseOptions database;
 
@@ -42,7 +34,7 @@ final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ConfigPath configPath = ConfigPath.parse(path);
+    ConfigPath configPath = path.parse();
     JsonNode value;
     String environment;
     if (database.given() || version.given()) {
@@ -51,7 +43,7 @@ final class GetCommand implements Callable<Integer> {
       value = Values.fromMirror(snapshot, configPath, require(snapshot, configPath), reveal);
     } else {
       ConfigRepository repository = repo.load();
-      ConfigSnapshot snapshot = env.snapshot(repository, spec.commandLine().getErr());
+      ConfigSnapshot snapshot = env.snapshot(repository, output.err());
       environment = snapshot.environment();
       value =
           reveal

@@ -14,9 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "history",
@@ -27,7 +25,6 @@ import picocli.CommandLine.Spec;
       "With --path: the value of one path over time, newest first (secrets print as ****)."
     })
 final class HistoryCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
 
   @Mixin EnvironmentOption env;
@@ -53,7 +50,7 @@ final class HistoryCommand implements Callable<Integer> {
                 + String.join(", ", environments)
                 + ")");
       }
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = output.out();
       if (path == null) {
         printVersions(out, mirror.history(env.environment));
       } else {

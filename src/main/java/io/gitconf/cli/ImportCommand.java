@@ -58,8 +58,7 @@ final class ImportCommand implements Callable<Integer> {
     if (skippedSecrets > 0) {
       out.println(
           "Skipped "
-              + skippedSecrets
-              + (skippedSecrets == 1 ? " secret" : " secrets")
+              + ChangeReport.count(skippedSecrets, "secret")
               + " encrypted for another environment; set them with gitconf secrets encrypt --env "
               + env.environment);
       out.flush();
@@ -76,26 +75,19 @@ final class ImportCommand implements Callable<Integer> {
     int changed = values.values();
     List<String> files = result.files();
     if (output.json()) {
-      json.put("changed", true).put("commit", result.commit().get()).put("values", changed);
+      json.put("changed", true).put("values", changed);
       files.forEach(json.putArray("files")::add);
-      result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
-      out.flush();
-      output.print(json.put("pushed", result.pushedTo().isPresent()));
+      output.print(ChangeReport.committed(output, result, json));
       return ExitCodes.OK;
     }
-    out.println(
-        "Committed "
-            + result.commit().get().substring(0, 8)
-            + ": "
-            + changed
-            + (changed == 1 ? " value" : " values")
+    ChangeReport.committed(
+        out,
+        result,
+        ChangeReport.count(changed, "value")
             + " in "
-            + files.size()
-            + (files.size() == 1 ? " file" : " files")
+            + ChangeReport.count(files.size(), "file")
             + " of "
             + env.environment);
-    result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
-    out.flush();
     return ExitCodes.OK;
   }
 

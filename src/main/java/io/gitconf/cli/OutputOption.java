@@ -36,6 +36,11 @@ final class OutputOption {
     return spec.commandLine().getOut();
   }
 
+  /** Where warnings and errors go: standard error. */
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
   /** Where progress and notes go: standard output for people, standard error under JSON. */
   PrintWriter progress() {
     return json() ? spec.commandLine().getErr() : spec.commandLine().getOut();

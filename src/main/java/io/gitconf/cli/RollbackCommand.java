@@ -120,26 +120,17 @@ final class RollbackCommand implements Callable<Integer> {
               + version
               + " at the clone's last commit; nothing was changed");
     }
-    String commit = made.commit().get();
     if (output.json()) {
-      made.pushedTo().ifPresent(remote -> output.progress().println("Pushed to " + remote));
-      output.progress().flush();
-      output.print(
-          json.put("committed", true)
-              .put("commit", commit)
-              .put("pushed", made.pushedTo().isPresent()));
+      output.print(ChangeReport.committed(output, made, json.put("committed", true)));
       return ExitCodes.OK;
     }
-    out.println(
-        "Committed "
-            + commit.substring(0, 8)
-            + ": "
-            + env.environment
+    ChangeReport.committed(
+        out,
+        made,
+        env.environment
             + " as of version "
             + version
             + "; the syncer activates it as a new version");
-    made.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
-    out.flush();
     return ExitCodes.OK;
   }
 

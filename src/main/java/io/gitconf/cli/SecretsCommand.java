@@ -142,11 +142,10 @@ final class SecretsCommand {
         if (result.commit().isEmpty()) {
           out.println("No change: " + configPath + " in " + file + " is unchanged");
         } else {
-          out.println(
-              "Committed "
-                  + result.commit().get().substring(0, 8)
-                  + ": "
-                  + configPath
+          ChangeReport.committed(
+              out,
+              result,
+              configPath
                   + " encrypted for "
                   + env.environment
                   + " under key "
@@ -154,7 +153,6 @@ final class SecretsCommand {
                   + " ("
                   + file
                   + ")");
-          result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
         }
         out.flush();
       }
@@ -214,20 +212,14 @@ final class SecretsCommand {
         if (result.commit().isEmpty()) {
           out.println("Nothing to rotate: every secret is already under key " + kid);
         } else {
-          int count = rotation.count();
-          int files = result.files().size();
-          out.println(
-              "Committed "
-                  + result.commit().get().substring(0, 8)
-                  + ": "
-                  + count
-                  + (count == 1 ? " secret" : " secrets")
+          ChangeReport.committed(
+              out,
+              result,
+              ChangeReport.count(rotation.count(), "secret")
                   + " re-encrypted under key "
                   + kid
                   + " in "
-                  + files
-                  + (files == 1 ? " file" : " files"));
-          result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
+                  + ChangeReport.count(result.files().size(), "file"));
         }
         out.flush();
       }

@@ -28,11 +28,7 @@ final class SetCommand implements Callable<Integer> {
   @Mixin ChangeOptions change;
   @Mixin OutputOption output;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "PATH",
-      description = "e.g. risk.parameters.maxPositionSizeUsd")
-  String path;
+  @Mixin PathParameter path;
 
   @Parameters(
       index = "1",
@@ -44,7 +40,7 @@ final class SetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ConfigPath configPath = ConfigPath.parse(path);
+    ConfigPath configPath = path.parse();
     JsonNode parsed = OverlayEditor.parseValue(value);
     ChangeRequest request = change.request();
     try (Workspace workspace = change.open()) {
@@ -60,15 +56,12 @@ final class SetCommand implements Callable<Integer> {
     if (output.json()) {
       ObjectNode json = OutputOption.object();
       json.put("changed", result.commit().isPresent());
-      result.commit().ifPresent(c -> json.put("commit", c));
       json.put("path", configPath.toString());
       json.set("value", SecretMask.forDisplay(SchemaSet.none(), configPath, parsed));
       json.put("environment", env.environment);
       json.put("file", file);
       if (result.commit().isPresent()) {
-        result.pushedTo().ifPresent(remote -> output.progress().println("Pushed to " + remote));
-        output.progress().flush();
-        json.put("pushed", result.pushedTo().isPresent());
+        ChangeReport.committed(output, result, json);
       }
       output.print(json);
       return ExitCodes.OK;
@@ -80,20 +73,10 @@ final class SetCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    out.println(
-        "Committed "
-            + result.commit().get().substring(0, 8)
-            + ": "
-            + configPath
-            + " = "
-            + Values.text(parsed)
-            + " in "
-            + env.environment
-            + " ("
-            + file
-            + ")");
-    result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
-    out.flush();
+    ChangeReport.committed(
+        out,
+        result,
+        configPath + " = " + Values.text(parsed) + " in " + env.environment + " (" + file + ")");
     return ExitCodes.OK;
   }
 }

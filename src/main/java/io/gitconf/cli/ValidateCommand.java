@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "validate",
@@ -29,7 +27,6 @@ import picocli.CommandLine.Spec;
       "not proven to decrypt; --verbose prints those notes also when no key is set at all."
     })
 final class ValidateCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin RepoOptions repo;
 
   @Mixin EnvironmentsOption environments;
@@ -53,8 +50,8 @@ final class ValidateCommand implements Callable<Integer> {
     Map<String, Integer> unproven =
         SecretRules.unproven(selected.stream().map(repository::snapshot).toList(), keys);
     long errors = problems.stream().filter(Problem::isError).count();
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = output.out();
+    PrintWriter err = output.err();
     if (output.json()) {
       out.println(Json.pretty(report(repository, problems, errors, unproven)));
     } else {
@@ -91,7 +88,7 @@ final class ValidateCommand implements Callable<Integer> {
    * would repeat that on every run and every hooked commit; {@code --verbose} prints them anyway.
    */
   private void noteUnproven(Map<String, Integer> unproven) {
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = output.err();
     unproven.forEach(
         (scope, count) ->
             err.println(

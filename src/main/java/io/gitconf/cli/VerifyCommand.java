@@ -11,8 +11,6 @@ import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "verify",
@@ -26,7 +24,6 @@ import picocli.CommandLine.Spec;
       "Lists every discrepancy and exits 1 if there is one."
     })
 final class VerifyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
 
   /** Without it, nothing is compared with Git (the current directory is not assumed). */
@@ -41,7 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
         Repository git = repo.given() ? RepoOptions.openGit(repo.path()) : null) {
       report = IntegrityCheck.run(MirrorReader.of(db.dataSource()), Optional.ofNullable(git));
     }
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = output.out();
     if (output.json()) {
       ObjectNode json = Json.MAPPER.valueToTree(report);
       json.put("ok", report.ok());
