@@ -32,6 +32,17 @@ final class ChangeReport {
         .put("pushed", result.pushedTo().isPresent());
   }
 
+  /** Reports a change that found nothing to change: the JSON result, or {@code text}. */
+  static int unchanged(OutputOption output, ObjectNode json, String text) {
+    if (output.json()) {
+      output.print(json);
+    } else {
+      output.out().println(text);
+      output.out().flush();
+    }
+    return ExitCodes.OK;
+  }
+
   /** {@code 1 value}, {@code 2 values}: a count with its noun. */
   static String count(int count, String noun) {
     return count + " " + noun + (count == 1 ? "" : "s");

@@ -15,18 +15,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "hooks",
     mixinStandardHelpOptions = true,
+    // -h and -V for every subcommand too.
+    scope = ScopeType.INHERIT,
     description = "Manage Git hooks of a config repository.",
     subcommands = {HooksCommand.Install.class})
 final class HooksCommand {
 
   @Command(
       name = "install",
-      mixinStandardHelpOptions = true,
       description = {
         "Install the pre-commit hook, which runs 'gitconf validate --staged' and blocks a commit that fails.",
         "The hook runs this gitconf (its jar path is written into the hook); GITCONF overrides it."

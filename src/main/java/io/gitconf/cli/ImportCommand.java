@@ -64,13 +64,10 @@ final class ImportCommand implements Callable<Integer> {
       out.flush();
     }
     if (result.commit().isEmpty()) {
-      if (output.json()) {
-        output.print(json.put("changed", false));
-        return ExitCodes.OK;
-      }
-      out.println("No change: " + env.environment + " already has every value of " + file);
-      out.flush();
-      return ExitCodes.OK;
+      return ChangeReport.unchanged(
+          output,
+          json.put("changed", false),
+          "No change: " + env.environment + " already has every value of " + file);
     }
     int changed = values.values();
     List<String> files = result.files();

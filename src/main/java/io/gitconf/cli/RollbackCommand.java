@@ -86,13 +86,10 @@ final class RollbackCommand implements Callable<Integer> {
     PrintWriter out = output.out();
     ObjectNode json = result(diff).put("versionCommit", record.commitId());
     if (diff.isEmpty()) {
-      if (output.json()) {
-        output.print(json.put("committed", false));
-        return ExitCodes.OK;
-      }
-      out.println("No change: " + env.environment + " already equals version " + version);
-      out.flush();
-      return ExitCodes.OK;
+      return ChangeReport.unchanged(
+          output,
+          json.put("committed", false),
+          "No change: " + env.environment + " already equals version " + version);
     }
     if (!output.json()) {
       out.println(

@@ -20,11 +20,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "secrets",
     mixinStandardHelpOptions = true,
+    // -h and -V for every subcommand too.
+    scope = ScopeType.INHERIT,
     description = {
       "Encrypted secrets: ENC[v1,<scope>,<kid>,...] values, AES-256-GCM, keys from environment variables only.",
       "GITCONF_MASTER_KEY (base64, 32 bytes) derives a key per scope; GITCONF_KEY_<SCOPE> holds one scope's key;",
@@ -40,10 +43,7 @@ import picocli.CommandLine.Spec;
 final class SecretsCommand {
   private static final int MAX_PLAINTEXT_BYTES = 16 * 1024;
 
-  @Command(
-      name = "keygen",
-      mixinStandardHelpOptions = true,
-      description = "Print a new random master key.")
+  @Command(name = "keygen", description = "Print a new random master key.")
   static final class Keygen implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -64,7 +64,6 @@ final class SecretsCommand {
 
   @Command(
       name = "derive",
-      mixinStandardHelpOptions = true,
       description =
           "Print the key of one scope, derived from GITCONF_MASTER_KEY, to hand out as GITCONF_KEY_<SCOPE>.")
   static final class Derive implements Callable<Integer> {
@@ -88,7 +87,6 @@ final class SecretsCommand {
 
   @Command(
       name = "encrypt",
-      mixinStandardHelpOptions = true,
       description = {
         "Encrypt a secret read from standard input (never from the command line) under the current key id and",
         "commit it into the overlay of the environment (or base/), keeping the rest of the file as it is."
@@ -190,7 +188,6 @@ final class SecretsCommand {
 
   @Command(
       name = "rotate",
-      mixinStandardHelpOptions = true,
       description = {
         "Re-encrypt every secret of the repository under the current key id, as one commit.",
         "Set GITCONF_MASTER_KEY_ID=NEW with its key, and keep the old key as GITCONF_MASTER_KEY_<OLD>."

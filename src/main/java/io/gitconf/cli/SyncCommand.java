@@ -25,15 +25,8 @@ final class SyncCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
-  @Mixin VerboseOption verbose;
+  @Mixin SyncerOptions options;
   @Mixin GitSourceOptions source;
-
-  @Option(
-      names = "--poll",
-      defaultValue = "2s",
-      converter = DurationConverter.class,
-      description = "How often to fetch (default: ${DEFAULT-VALUE}).")
-  Duration poll;
 
   @Option(
       names = "--webhook-port",
@@ -41,15 +34,10 @@ final class SyncCommand implements Callable<Integer> {
       description = "Also accept push webhooks (POST /webhook, HMAC-SHA256 signed).")
   Integer webhookPort;
 
-  @Option(
-      names = "--metrics-port",
-      paramLabel = "PORT",
-      description = "Serve /health and /metrics (Prometheus) on this port.")
-  Integer metricsPort;
-
   @Override
   public Integer call() throws InterruptedException {
-    verbose.apply();
+    options.verbose.apply();
+    Duration poll = options.poll(Duration.ofSeconds(2));
     PrintWriter out = spec.commandLine().getOut();
     try (SyncService service = new SyncService()) {
       Database db = service.own(database.open());
@@ -63,7 +51,7 @@ final class SyncCommand implements Callable<Integer> {
               + source.branch
               + ") -> "
               + db.describe());
-      service.metrics(metricsPort, syncer, poll, out);
+      service.metrics(options.metricsPort, syncer, poll, out);
       service.webhook(webhookPort, syncer, out);
       out.flush();
       syncer.start();
