@@ -49,7 +49,7 @@ final class DiffCommand implements Callable<Integer> {
     NEVER
   }
 
-  @Mixin RepoDirectory repo;
+  @Mixin RepoDirectory directory;
   @Mixin EnvironmentsOption envs;
   @Mixin DatabaseOptions database;
   @Mixin OutputOption output;
@@ -101,7 +101,7 @@ final class DiffCommand implements Callable<Integer> {
     List<String> environments = envs.environments;
     String from = old == null ? null : old.from;
     String base = old == null ? null : old.base;
-    Path repo = this.repo.path();
+    Path repo = directory.path();
     Map<String, ConfigDiff> diffs = new LinkedHashMap<>();
     String fromLabel;
     String toLabel;
