@@ -40,11 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
  * is made; any prefix of a real one, and in the README any run of 7 or more hexadecimal digits with
  * a letter, reads {@code <hash>}); times ({@code 2026-11-24T01:25:30Z} and with fractions read
  * {@code <time>}, so a column keeps its width only where both have seconds); the config
- * repository's directory ({@code trading-config} in a command, {@code /home/ada/trading-config} in
- * output); the mirror ({@code --embedded-postgres .gitconf/pg} in a command runs with {@code --db}
- * and the test's database); {@code java -jar target/gitconf.jar}, which is {@code gitconf}; and
- * {@code watch}, which runs until stopped, is given {@code --count N} for the N lines quoted (its
- * {@code watching ...} line on standard error is not quoted).
+ * repositories' directories ({@code trading-config} in a command, {@code /home/ada/trading-config}
+ * in output; {@code my-config}, which {@code init} makes in the test's folder); the mirror ({@code
+ * --embedded-postgres .gitconf/pg} in a command runs with {@code --db} and the test's database);
+ * {@code java -jar target/gitconf.jar}, which is {@code gitconf}; and {@code watch}, which runs
+ * until stopped, is given {@code --count N} for the N lines quoted (its {@code watching ...} line
+ * on standard error is not quoted).
  *
  * <p>With {@code -Dreadme.print=true} the test prints what each command prints instead of
  * comparing, for writing a new example into the README.
@@ -140,7 +141,12 @@ class ReadmeExamplesTest {
           args.add(database);
           i++;
         } else {
-          args.add(word.equals("trading-config") ? repo.toString() : word);
+          args.add(
+              switch (word) {
+                case "trading-config" -> repo.toString();
+                case "my-config" -> myConfig().toString();
+                default -> word;
+              });
         }
       }
       return args;
@@ -173,10 +179,20 @@ class ReadmeExamplesTest {
       run.add(example.command());
     }
 
+    /** The other repository the README makes: {@code gitconf init my-config}. */
+    Path myConfig() {
+      return dir.resolve("my-config");
+    }
+
     private void collectHashes() throws Exception {
-      try (Git git = Git.open(repo.toFile())) {
-        for (RevCommit commit : git.log().all().call()) {
-          hashes.add(commit.name());
+      for (Path made : List.of(repo, myConfig())) {
+        if (!Files.isDirectory(made.resolve(".git"))) {
+          continue;
+        }
+        try (Git git = Git.open(made.toFile())) {
+          for (RevCommit commit : git.log().all().call()) {
+            hashes.add(commit.name());
+          }
         }
       }
       try (Database db = Database.connect(database, Optional.empty())) {
@@ -190,7 +206,10 @@ class ReadmeExamplesTest {
     }
 
     private String normaliseActual(String line) {
-      Matcher hex = HEX.matcher(line.replace(repo.toString(), README_REPO));
+      Matcher hex =
+          HEX.matcher(
+              line.replace(repo.toString(), README_REPO)
+                  .replace(myConfig().toString(), "my-config"));
       StringBuilder out = new StringBuilder();
       while (hex.find()) {
         String found = hex.group();
@@ -298,6 +317,9 @@ class ReadmeExamplesTest {
       mirror(repo, testDb.jdbcUrl());
       story.check("gitconf history --embedded-postgres .gitconf/pg --env prod");
       story.check("gitconf status --embedded-postgres .gitconf/pg");
+
+      story.check("gitconf template list");
+      story.check("gitconf init my-config --template minimal");
       assertThat(story.run).containsExactlyInAnyOrderElementsOf(examples.keySet());
     }
   }
