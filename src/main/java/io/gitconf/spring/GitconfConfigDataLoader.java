@@ -1,0 +1,74 @@
+package io.gitconf.spring;
+
+import io.gitconf.client.ConfigManager;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.crypto.EncryptionKeys;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
+import org.springframework.boot.context.config.ConfigData;
+import org.springframework.boot.context.config.ConfigDataLoader;
+import org.springframework.boot.context.config.ConfigDataLoaderContext;
+import org.springframework.boot.context.config.ConfigDataResourceNotFoundException;
+
+/**
+ * Loads a {@code gitconf:} import: starts the {@link ConfigManager} (failing fast, or from its
+ * last-known-good cache, as the builder does) and gives its snapshot as a {@link
+ * GitconfPropertySource}. The manager becomes the bean {@value #MANAGER_BEAN} and the property
+ * source the bean {@value #SOURCE_BEAN}, which {@link GitconfAutoConfiguration} keeps up to date.
+ *
+ * <p>Keys are an {@link EncryptionKeys} registered in the bootstrap context ({@code
+ * SpringApplication.addBootstrapRegistryInitializer}), else the process's environment variables. An
+ * {@code optional:gitconf:} import whose source cannot be loaded (and has no cache) is skipped; any
+ * other failure stops the start-up with gitconf's message.
+ *
+ * <p>One manager per set of settings in a process: an environment prepared again (as Spring Cloud's
+ * refresh does) reuses the running one. Thread-safe.
+ */
+public final class GitconfConfigDataLoader implements ConfigDataLoader<GitconfConfigDataResource> {
+  static final String MANAGER_BEAN = "gitconfConfigManager";
+  static final String SOURCE_BEAN = "gitconfPropertySource";
+
+  private static final Map<GitconfProperties, ConfigManager> RUNNING = new ConcurrentHashMap<>();
+
+  @Override
+  public ConfigData load(ConfigDataLoaderContext context, GitconfConfigDataResource resource) {
+    ConfigurableBootstrapContext bootstrap = context.getBootstrapContext();
+    EncryptionKeys keys =
+        bootstrap.isRegistered(EncryptionKeys.class)
+            ? bootstrap.get(EncryptionKeys.class)
+            : EncryptionKeys.fromEnvironment();
+    ConfigManager manager;
+    try {
+      manager =
+          RUNNING.compute(
+              resource.properties(),
+              (settings, running) ->
+                  running != null && !running.isClosed()
+                      ? running
+                      : settings.applyTo(ConfigManager.builder()).keys(keys).build());
+    } catch (GitconfException e) {
+      if (resource.optional()) {
+        throw new ConfigDataResourceNotFoundException(resource, e);
+      }
+      throw e;
+    }
+    GitconfPropertySource source = new GitconfPropertySource(manager, keys);
+    bootstrap.addCloseListener(
+        event -> {
+          ConfigurableListableBeanFactory beans = event.getApplicationContext().getBeanFactory();
+          if (!beans.containsSingleton(MANAGER_BEAN)) {
+            beans.registerSingleton(MANAGER_BEAN, manager);
+            beans.registerSingleton(SOURCE_BEAN, source);
+          }
+        });
+    return new ConfigData(List.of(source));
+  }
+
+  /** Forgets a closed manager, so that a later start with the same settings makes a new one. */
+  static void closed(ConfigManager manager) {
+    RUNNING.values().remove(manager);
+  }
+}
