@@ -12,9 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +30,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 
 /**
@@ -55,7 +51,7 @@ class SpringBootMirrorTest {
   ConfigManager manager;
   RiskLimits riskLimits;
   TraderSettings trader;
-  Events events;
+  ReceivedEvents events;
 
   @BeforeAll
   static void start(@TempDir Path dir) {
@@ -88,7 +84,7 @@ class SpringBootMirrorTest {
     manager = context.getBean(ConfigManager.class);
     riskLimits = context.getBean(RiskLimits.class);
     trader = context.getBean(TraderSettings.class);
-    events = context.getBean(Events.class);
+    events = context.getBean(ReceivedEvents.class);
   }
 
   @AfterAll
@@ -105,28 +101,8 @@ class SpringBootMirrorTest {
   @EnableConfigurationProperties({RiskLimits.class, TraderSettings.class})
   static class TraderApplication {
     @Bean
-    Events events() {
-      return new Events();
-    }
-  }
-
-  /** gitconf's events, as the application hears them. */
-  static class Events {
-    final BlockingQueue<ConfigChangeEvent> received = new LinkedBlockingQueue<>();
-
-    @EventListener
-    void on(ConfigChangeEvent event) {
-      received.add(event);
-    }
-
-    <T extends ConfigChangeEvent> T next(Class<T> type) throws InterruptedException {
-      while (true) {
-        ConfigChangeEvent event = received.poll(60, TimeUnit.SECONDS);
-        assertThat(event).as("no %s", type.getSimpleName()).isNotNull();
-        if (type.isInstance(event)) {
-          return type.cast(event);
-        }
-      }
+    ReceivedEvents events() {
+      return new ReceivedEvents();
     }
   }
 
