@@ -15,7 +15,6 @@ public class RiskWatcher {
   private final RiskLimits limits;
   private final ConfigManager config; // typed records and getters, as without Spring
   private final Environment environment;
-  private int seen;
 
   public RiskWatcher(RiskLimits limits, ConfigManager config, Environment environment) {
     this.limits = limits;
@@ -28,7 +27,9 @@ public class RiskWatcher {
     TraderConfig trader = config.getTraderConfig();
     System.out.printf(
         "%s (%s): %d open positions at most, %.0f USD a position%n",
-        config.environment(), trader.mode(), limits.getMaxOpenPositions(),
+        config.environment(),
+        trader.mode(),
+        limits.getMaxOpenPositions(),
         limits.getMaxPositionSizeUsd());
     String apiKey = environment.getProperty("trader.apiKey", "");
     if (!apiKey.startsWith("ENC[")) { // plaintext only with the environment's key
@@ -41,10 +42,9 @@ public class RiskWatcher {
   @EventListener
   public void changed(ConfigChangeEvent.ValueChanged change) {
     if (change.path().startsWith("risk.parameters.")) {
-      seen = limits.getMaxOpenPositions();
-      System.out.println(
-          "changed " + change.path() + ": " + change.beforeText() + " -> " + change.afterText()
-              + " (RiskLimits: " + seen + " open positions at most)");
+      System.out.printf(
+          "changed %s: %s -> %s (RiskLimits: %d open positions at most)%n",
+          change.path(), change.beforeText(), change.afterText(), limits.getMaxOpenPositions());
     }
   }
 
