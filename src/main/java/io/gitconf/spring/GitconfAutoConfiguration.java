@@ -8,8 +8,6 @@ import io.gitconf.client.RiskParameters;
 import io.gitconf.client.TraderConfig;
 import io.gitconf.metrics.ConfigManagerMetrics;
 import java.util.List;
-import java.util.Optional;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -19,6 +17,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Scope;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * What a Spring Boot application gets once it has a {@link ConfigManager} (from {@code
@@ -36,11 +35,8 @@ import org.springframework.context.annotation.Scope;
 public class GitconfAutoConfiguration {
 
   @Bean
-  static GitconfRefresher gitconfRefresher(
-      ConfigManager manager,
-      ObjectProvider<GitconfPropertySource> source,
-      ConfigurableApplicationContext context) {
-    return new GitconfRefresher(manager, Optional.ofNullable(source.getIfAvailable()), context);
+  GitconfRefresher gitconfRefresher(ConfigManager manager, ConfigurableApplicationContext context) {
+    return new GitconfRefresher(manager, context);
   }
 
   @Bean
@@ -78,9 +74,8 @@ public class GitconfAutoConfiguration {
   @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.SanitizingFunction")
   static class Actuator {
     @Bean
-    GitconfSanitizingFunction gitconfSanitizingFunction(
-        ObjectProvider<GitconfPropertySource> sources) {
-      return new GitconfSanitizingFunction(sources.orderedStream().toList());
+    GitconfSanitizingFunction gitconfSanitizingFunction(ConfigurableEnvironment environment) {
+      return new GitconfSanitizingFunction(environment);
     }
 
     @Bean

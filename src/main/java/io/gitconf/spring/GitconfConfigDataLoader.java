@@ -6,18 +6,20 @@ import io.gitconf.core.crypto.EncryptionKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.logging.Log;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.context.config.ConfigData;
 import org.springframework.boot.context.config.ConfigDataLoader;
 import org.springframework.boot.context.config.ConfigDataLoaderContext;
 import org.springframework.boot.context.config.ConfigDataResourceNotFoundException;
+import org.springframework.boot.logging.DeferredLogFactory;
 
 /**
  * Loads a {@code gitconf:} import: starts the {@link ConfigManager} (failing fast, or from its
  * last-known-good cache, as the builder does) and gives its snapshot as a {@link
- * GitconfPropertySource}. The manager becomes the bean {@value #MANAGER_BEAN} and the property
- * source the bean {@value #SOURCE_BEAN}, which {@link GitconfAutoConfiguration} keeps up to date.
+ * GitconfPropertySource}, which {@link GitconfAutoConfiguration} keeps up to date. The manager
+ * becomes the bean {@value #MANAGER_BEAN}.
  *
  * <p>Keys are an {@link EncryptionKeys} registered in the bootstrap context ({@code
  * SpringApplication.addBootstrapRegistryInitializer}), else the process's environment variables. An
@@ -29,9 +31,15 @@ import org.springframework.boot.context.config.ConfigDataResourceNotFoundExcepti
  */
 public final class GitconfConfigDataLoader implements ConfigDataLoader<GitconfConfigDataResource> {
   static final String MANAGER_BEAN = "gitconfConfigManager";
-  static final String SOURCE_BEAN = "gitconfPropertySource";
 
   private static final Map<GitconfProperties, ConfigManager> RUNNING = new ConcurrentHashMap<>();
+
+  private final Log log;
+
+  /** Made by Spring Boot from {@code META-INF/spring.factories}. */
+  public GitconfConfigDataLoader(DeferredLogFactory logs) {
+    this.log = logs.getLog(GitconfConfigDataLoader.class);
+  }
 
   @Override
   public ConfigData load(ConfigDataLoaderContext context, GitconfConfigDataResource resource) {
@@ -51,6 +59,9 @@ public final class GitconfConfigDataLoader implements ConfigDataLoader<GitconfCo
                       : settings.applyTo(ConfigManager.builder()).keys(keys).build());
     } catch (GitconfException e) {
       if (resource.optional()) {
+        log.warn(
+            "optional:gitconf: skipped, the application starts without gitconf's configuration: "
+                + e.getMessage());
         throw new ConfigDataResourceNotFoundException(resource, e);
       }
       throw e;
@@ -61,7 +72,6 @@ public final class GitconfConfigDataLoader implements ConfigDataLoader<GitconfCo
           ConfigurableListableBeanFactory beans = event.getApplicationContext().getBeanFactory();
           if (!beans.containsSingleton(MANAGER_BEAN)) {
             beans.registerSingleton(MANAGER_BEAN, manager);
-            beans.registerSingleton(SOURCE_BEAN, source);
           }
         });
     return new ConfigData(List.of(source));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -118,9 +119,37 @@ public final class GitconfProperties {
     lookup.apply(PREFIX + ".cache-file").map(Path::of).ifPresent(properties::setCacheFile);
     lookup
         .apply(PREFIX + ".cache-ttl")
-        .map(text -> Duration.parse(text.startsWith("P") ? text : "PT" + text))
+        .map(GitconfProperties::duration)
         .ifPresent(properties::setCacheTtl);
     return properties;
+  }
+
+  /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, or ISO-8601 ({@code PT5S}). */
+  private static Duration duration(String text) {
+    String value = text.strip();
+    try {
+      if (value.toUpperCase(Locale.ROOT).startsWith("P")) {
+        return Duration.parse(value);
+      }
+      if (value.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+      }
+      long amount = Long.parseLong(value.substring(0, value.length() - 1));
+      switch (value.charAt(value.length() - 1)) {
+        case 's':
+          return Duration.ofSeconds(amount);
+        case 'm':
+          return Duration.ofMinutes(amount);
+        case 'h':
+          return Duration.ofHours(amount);
+        default:
+          break;
+      }
+    } catch (RuntimeException e) {
+      // Reported below, with the forms that are read.
+    }
+    throw new GitconfException.BadRequest(
+        PREFIX + ".cache-ttl: '" + value + "' is not a duration (e.g. 500ms, 5s, 2m, 1h or PT5S)");
   }
 
   /**

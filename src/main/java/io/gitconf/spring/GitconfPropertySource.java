@@ -4,7 +4,9 @@ import io.gitconf.client.ClientSnapshot;
 import io.gitconf.client.ConfigManager;
 import io.gitconf.client.PropertyValues;
 import io.gitconf.core.crypto.EncryptionKeys;
+import java.util.List;
 import java.util.Set;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 
 /**
@@ -51,6 +53,17 @@ public final class GitconfPropertySource extends EnumerablePropertySource<Config
     Shown next = Shown.of(now, keys);
     shown = next;
     return before.properties().changedNames(next.properties());
+  }
+
+  /**
+   * The gitconf property sources of {@code environment}: looked up each time, since Spring Cloud's
+   * refresh may replace them with new ones.
+   */
+  static List<GitconfPropertySource> in(ConfigurableEnvironment environment) {
+    return environment.getPropertySources().stream()
+        .filter(GitconfPropertySource.class::isInstance)
+        .map(GitconfPropertySource.class::cast)
+        .toList();
   }
 
   /** The snapshot shown. */

@@ -3,9 +3,9 @@ package io.gitconf.spring;
 import io.gitconf.client.ConfigChangeEvent;
 import io.gitconf.client.ConfigManager;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,19 +43,21 @@ final class GitconfRefresher implements SmartInitializingSingleton, DisposableBe
       "org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder";
 
   private final ConfigManager manager;
-  private final Optional<GitconfPropertySource> source;
   private final ConfigurableApplicationContext context;
 
   /** Events of the version being activated, until its {@code VersionActivated}. */
   private final List<ConfigChangeEvent> pending = new ArrayList<>();
 
-  GitconfRefresher(
-      ConfigManager manager,
-      Optional<GitconfPropertySource> source,
-      ConfigurableApplicationContext context) {
+  GitconfRefresher(ConfigManager manager, ConfigurableApplicationContext context) {
     this.manager = manager;
-    this.source = source;
     this.context = context;
+  }
+
+  /** This manager's property sources: none when the application made the manager itself. */
+  private List<GitconfPropertySource> sources() {
+    return GitconfPropertySource.in(context.getEnvironment()).stream()
+        .filter(source -> source.getSource() == manager)
+        .toList();
   }
 
   @Override
@@ -83,7 +85,8 @@ final class GitconfRefresher implements SmartInitializingSingleton, DisposableBe
   }
 
   private void apply(List<ConfigChangeEvent> events) {
-    Set<String> changed = source.map(GitconfPropertySource::refresh).orElse(Set.of());
+    Set<String> changed = new HashSet<>();
+    sources().forEach(source -> changed.addAll(source.refresh()));
     if (!changed.isEmpty()) {
       ClassLoader loader = context.getClassLoader();
       if (ClassUtils.isPresent(CLOUD_EVENT, loader)) {
@@ -124,9 +127,13 @@ final class GitconfRefresher implements SmartInitializingSingleton, DisposableBe
     }
     ConfigurationPropertyName root = ConfigurationPropertyName.of(prefix);
     for (String name : changed) {
-      ConfigurationPropertyName property = ConfigurationPropertyName.adapt(name, '.');
-      if (root.equals(property) || root.isAncestorOf(property)) {
-        return true;
+      try {
+        ConfigurationPropertyName property = ConfigurationPropertyName.adapt(name, '.');
+        if (root.equals(property) || root.isAncestorOf(property)) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        return true; // a name Spring cannot read: rebinding too much beats missing a change
       }
     }
     return false;
@@ -135,7 +142,7 @@ final class GitconfRefresher implements SmartInitializingSingleton, DisposableBe
   @Override
   public void destroy() {
     // The import's manager is ours to close; an application's own bean is closed by Spring.
-    if (source.isPresent()) {
+    if (!sources().isEmpty()) {
       manager.close();
       GitconfConfigDataLoader.closed(manager);
     }

@@ -1,8 +1,8 @@
 package io.gitconf.spring;
 
-import java.util.List;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Masks gitconf's secrets as {@code ******} in {@code /actuator/env} and {@code
@@ -12,10 +12,10 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
  * <p>Thread-safe.
  */
 final class GitconfSanitizingFunction implements SanitizingFunction {
-  private final List<GitconfPropertySource> sources;
+  private final ConfigurableEnvironment environment;
 
-  GitconfSanitizingFunction(List<GitconfPropertySource> sources) {
-    this.sources = List.copyOf(sources);
+  GitconfSanitizingFunction(ConfigurableEnvironment environment) {
+    this.environment = environment;
   }
 
   @Override
@@ -24,7 +24,7 @@ final class GitconfSanitizingFunction implements SanitizingFunction {
         && source.isSecret(data.getKey())) {
       return data.withSanitizedValue();
     }
-    for (GitconfPropertySource source : sources) {
+    for (GitconfPropertySource source : GitconfPropertySource.in(environment)) {
       if (source.isSecretPlaintext(data.getValue())) {
         return data.withSanitizedValue();
       }
