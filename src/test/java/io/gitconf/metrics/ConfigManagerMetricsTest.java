@@ -98,14 +98,15 @@ class ConfigManagerMetricsTest {
   @Test
   void eventsDroppedByAFullSubscriptionAreCounted() throws Exception {
     new ConfigManagerMetrics(config, Tags.of("app", "trader")).bindTo(registry);
-    try (ConfigSubscription ignored = config.subscribe()) {
-      edit("environments/prod/risk.yaml", "maxOpenPositions: 5", "maxOpenPositions: 4");
+    // Never read; closed with the manager.
+    ConfigSubscription full = config.subscribe();
+    edit("environments/prod/risk.yaml", "maxOpenPositions: 5", "maxOpenPositions: 4");
 
-      assertThat(config.reload()).isTrue();
+    assertThat(config.reload()).isTrue();
 
-      // ValueChanged and VersionActivated into a queue of one.
-      assertThat(registry.get("gitconf.client.events.dropped").functionCounter().count())
-          .isEqualTo(1.0);
-    }
+    // ValueChanged and VersionActivated into a queue of one.
+    assertThat(registry.get("gitconf.client.events.dropped").functionCounter().count())
+        .isEqualTo(1.0);
+    assertThat(full.poll(Duration.ZERO)).isPresent();
   }
 }
