@@ -98,7 +98,7 @@ class ConfigManagerMetricsTest {
   @Test
   void eventsDroppedByAFullSubscriptionAreCounted() throws Exception {
     new ConfigManagerMetrics(config, Tags.of("app", "trader")).bindTo(registry);
-    // Never read; closed with the manager.
+    // Not read until the reload is done; closed with the manager.
     ConfigSubscription full = config.subscribe();
     edit("environments/prod/risk.yaml", "maxOpenPositions: 5", "maxOpenPositions: 4");
 

@@ -214,6 +214,8 @@ class SpringBootMirrorTest {
     assertThat(env).contains("\"risk.parameters.maxPositionSizeUsd\":{\"value\":500");
     assertThat(configprops).doesNotContain(PROD_API_KEY).contains("\"apiKey\":\"******\"");
     assertThat(configprops).contains("\"mode\":\"live\"");
+    assertThat(json(context.getBean(HealthEndpoint.class).health())).doesNotContain(PROD_API_KEY);
+    assertThat(json(context.getBean(InfoEndpoint.class).info())).doesNotContain(PROD_API_KEY);
   }
 
   @Test
