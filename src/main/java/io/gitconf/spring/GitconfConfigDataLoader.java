@@ -3,11 +3,13 @@ package io.gitconf.spring;
 import io.gitconf.client.ConfigManager;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.crypto.EncryptionKeys;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.logging.Log;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.bootstrap.ConfigurableBootstrapContext;
 import org.springframework.boot.context.config.ConfigData;
 import org.springframework.boot.context.config.ConfigDataLoader;
@@ -19,7 +21,7 @@ import org.springframework.boot.logging.DeferredLogFactory;
  * Loads a {@code gitconf:} import: starts the {@link ConfigManager} (failing fast, or from its
  * last-known-good cache, as the builder does) and gives its snapshot as a {@link
  * GitconfPropertySource}, which {@link GitconfAutoConfiguration} keeps up to date. The manager
- * becomes the bean {@value #MANAGER_BEAN}.
+ * becomes the bean {@value #MANAGER_BEAN}, closed with the application context.
  *
  * <p>Keys are an {@link EncryptionKeys} registered in the bootstrap context ({@code
  * SpringApplication.addBootstrapRegistryInitializer}), else the process's environment variables. An
@@ -72,13 +74,23 @@ public final class GitconfConfigDataLoader implements ConfigDataLoader<GitconfCo
           ConfigurableListableBeanFactory beans = event.getApplicationContext().getBeanFactory();
           if (!beans.containsSingleton(MANAGER_BEAN)) {
             beans.registerSingleton(MANAGER_BEAN, manager);
+            // Closed with the context, also when its start fails after this point.
+            if (beans instanceof DefaultSingletonBeanRegistry registry) {
+              registry.registerDisposableBean(MANAGER_BEAN, () -> close(manager));
+            }
           }
         });
     return new ConfigData(List.of(source));
   }
 
-  /** Forgets a closed manager, so that a later start with the same settings makes a new one. */
-  static void closed(ConfigManager manager) {
+  /** Closes a manager this loader started, so that a later start makes a new one. */
+  private static void close(ConfigManager manager) {
     RUNNING.values().remove(manager);
+    manager.close();
+  }
+
+  /** The managers started and not yet closed. */
+  static Collection<ConfigManager> running() {
+    return List.copyOf(RUNNING.values());
   }
 }

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBean;
@@ -35,7 +34,7 @@ import org.springframework.util.StringUtils;
  * manager, one at a time; a bean being rebound is changed one property after another, as Spring
  * Cloud does.
  */
-final class GitconfRefresher implements SmartInitializingSingleton, DisposableBean {
+final class GitconfRefresher implements SmartInitializingSingleton {
   private static final Logger LOG = LoggerFactory.getLogger(GitconfRefresher.class);
   private static final String CLOUD_EVENT =
       "org.springframework.cloud.context.environment.EnvironmentChangeEvent";
@@ -137,15 +136,6 @@ final class GitconfRefresher implements SmartInitializingSingleton, DisposableBe
       }
     }
     return false;
-  }
-
-  @Override
-  public void destroy() {
-    // The import's manager is ours to close; an application's own bean is closed by Spring.
-    if (!sources().isEmpty()) {
-      manager.close();
-      GitconfConfigDataLoader.closed(manager);
-    }
   }
 
   /** Spring Cloud's event, in a class of its own: loaded only when Spring Cloud is present. */

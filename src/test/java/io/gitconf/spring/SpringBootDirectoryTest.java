@@ -53,6 +53,15 @@ class SpringBootDirectoryTest {
     ReceivedEvents events() {
       return new ReceivedEvents();
     }
+
+    /** A bean that fails the start when asked to, after gitconf's import has started. */
+    @Bean
+    Object failing(org.springframework.core.env.Environment environment) {
+      if (environment.getProperty("test.fail-start", Boolean.class, false)) {
+        throw new IllegalStateException("this application does not start");
+      }
+      return new Object();
+    }
   }
 
   @ConfigurationProperties("risk.exits")
@@ -153,6 +162,34 @@ class SpringBootDirectoryTest {
 
     assertThat(context.getBean(ConfigManager.class).environment()).isEqualTo("dev");
     assertThat(context.getEnvironment().getProperty("trader.apiKey")).startsWith("ENC[v1,dev,");
+  }
+
+  @Test
+  void anApplicationThatFailsToStartClosesTheManagerItsImportStarted() {
+    Path repo = GoldenRepos.template(dir.resolve("config"));
+
+    assertThatThrownBy(
+            () ->
+                start(
+                    "spring.config.import=gitconf:prod",
+                    "gitconf.directory=" + repo,
+                    "test.fail-start=true"))
+        .hasRootCauseMessage("this application does not start");
+
+    assertThat(GitconfConfigDataLoader.running()).isEmpty();
+  }
+
+  @Test
+  void closingTheApplicationClosesTheManager() {
+    Path repo = GoldenRepos.template(dir.resolve("config"));
+    ConfigurableApplicationContext context =
+        start("spring.config.import=gitconf:prod", "gitconf.directory=" + repo);
+    ConfigManager manager = context.getBean(ConfigManager.class);
+
+    context.close();
+
+    assertThat(manager.isClosed()).isTrue();
+    assertThat(GitconfConfigDataLoader.running()).doesNotContain(manager);
   }
 
   @Test
