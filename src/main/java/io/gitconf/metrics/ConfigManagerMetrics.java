@@ -24,7 +24,9 @@ import java.util.function.ToLongFunction;
  *   <li>{@code gitconf.client.version}: the mirror's version number served (NaN for a directory or
  *       Git source, which have none);
  *   <li>{@code gitconf.client.reload.age} (seconds): since a load of the source last succeeded (NaN
- *       before the first, when the client started from its last-known-good cache);
+ *       before the first, when the client started from its last-known-good cache). A mirror or Git
+ *       source is checked every TTL, so this stays below the TTL while the source answers; a
+ *       directory source loads only when its files change;
  *   <li>{@code gitconf.client.reload.failures} (counter), tagged {@code cause}: {@code unavailable}
  *       (the source could not be reached), {@code validation_failed} (a version that does not
  *       validate or bind), {@code parse}, {@code decryption}, and {@code other};
