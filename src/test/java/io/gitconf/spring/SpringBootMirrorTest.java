@@ -11,7 +11,10 @@ import io.gitconf.core.crypto.EncryptionKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +31,11 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 
 /**
@@ -104,6 +110,17 @@ class SpringBootMirrorTest {
     ReceivedEvents events() {
       return new ReceivedEvents();
     }
+
+    /** The keys of Spring Cloud's events, which its rebinder acts on. */
+    @Bean
+    List<Set<String>> environmentChanges() {
+      return new CopyOnWriteArrayList<>();
+    }
+
+    @EventListener
+    void on(EnvironmentChangeEvent change) {
+      environmentChanges().add(change.getKeys());
+    }
   }
 
   @ConfigurationProperties("risk.parameters")
@@ -176,6 +193,9 @@ class SpringBootMirrorTest {
     assertThat(context.getBean(RiskParameters.class).parameters().maxOpenPositions()).isEqualTo(4);
     assertThat(trader.getMode()).isEqualTo("live");
     assertThat(environment.getProperty("trader.mode")).isEqualTo("live");
+    assertThat(context.getBeanNamesForType(ConfigurationPropertiesRebinder.class)).isNotEmpty();
+    assertThat(context.getBean("environmentChanges", List.class))
+        .containsExactly(Set.of("risk.parameters.maxOpenPositions"));
     assertThat(context.getBean(HealthEndpoint.class).healthForPath("gitconf"))
         .extracting(health -> json(health))
         .asString()
