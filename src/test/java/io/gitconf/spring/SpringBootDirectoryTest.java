@@ -3,6 +3,7 @@ package io.gitconf.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gitconf.client.ConfigChangeEvent;
 import io.gitconf.client.ConfigManager;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.GoldenRepos;
@@ -22,6 +23,8 @@ import org.springframework.boot.bootstrap.BootstrapRegistry;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -149,6 +152,39 @@ class SpringBootDirectoryTest {
     assertThat(context.getEnvironment().getProperty("risk.exits.stopLossPercent")).isEqualTo("2.5");
     assertThat(fee.getPercentile()).isEqualTo(95);
     assertThat(mev.bindings.get()).isEqualTo(mevBindings);
+  }
+
+  @Test
+  void aVersionThatDoesNotValidateChangesNothingAndShowsInHealth() throws Exception {
+    Path repo = GoldenRepos.template(dir.resolve("config"));
+    ConfigurableApplicationContext context =
+        start(
+            "spring.config.import=gitconf:prod",
+            "gitconf.directory=" + repo,
+            "gitconf.cache-ttl=1h");
+    ConfigManager manager = context.getBean(ConfigManager.class);
+    Path risk = repo.resolve("environments/prod/risk.yaml");
+    Files.writeString(
+        risk,
+        Files.readString(risk)
+            .replace("stopLossPercent: 3", "stopLossPercent: 2")
+            .replace("maxOpenPositions: 5", "maxOpenPositions: -1"));
+
+    assertThat(manager.reload()).isFalse();
+
+    ConfigChangeEvent.ReloadFailed failed =
+        context.getBean(ReceivedEvents.class).next(ConfigChangeEvent.ReloadFailed.class);
+    assertThat(failed.reasons())
+        .anyMatch(reason -> reason.contains("risk.parameters.maxOpenPositions"));
+    assertThat(context.getBean(Exits.class).getStopLossPercent()).isEqualTo(3.0);
+    assertThat(context.getEnvironment().getProperty("risk.parameters.maxOpenPositions"))
+        .isEqualTo("5");
+    Health health = context.getBean(GitconfHealthIndicator.class).health();
+    assertThat(health.getStatus()).isEqualTo(Status.UP);
+    assertThat(health.getDetails())
+        .containsEntry("environment", "prod")
+        .containsEntry("sourceReachable", true)
+        .containsEntry("lastReloadFailure", failed.reasons());
   }
 
   @Test
