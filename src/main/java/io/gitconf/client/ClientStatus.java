@@ -10,7 +10,8 @@ import java.util.Optional;
  * reloads went. Taken at one moment by {@link ConfigManager#status()}; never holds a secret
  * (reasons are the messages {@link ConfigChangeEvent.ReloadFailed} carries).
  *
- * @param source the source, as {@code ConfigManager.toString()} describes it (no password)
+ * @param source the source as the manager describes it ({@code mirror}, a directory, a remote),
+ *     never with a password
  * @param served the snapshot served
  * @param lastSuccessfulReload when a load of the source last succeeded, whether or not it changed
  *     anything; empty while a client that started from its last-known-good cache has not reached

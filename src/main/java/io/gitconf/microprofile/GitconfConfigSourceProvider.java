@@ -1,6 +1,7 @@
 package io.gitconf.microprofile;
 
 import io.gitconf.client.ConfigManager;
+import io.gitconf.core.GitconfException;
 import io.gitconf.core.crypto.EncryptionKeys;
 import io.gitconf.spring.GitconfProperties;
 import java.util.List;
@@ -65,9 +66,22 @@ public final class GitconfConfigSourceProvider implements ConfigSourceProvider {
     int ordinal =
         lookup
             .apply("gitconf.ordinal")
-            .map(Integer::parseInt)
+            .map(GitconfConfigSourceProvider::ordinal)
             .orElse(GitconfConfigSource.DEFAULT_ORDINAL);
     return List.of(new GitconfConfigSource(manager, keys, ordinal));
+  }
+
+  private static int ordinal(String text) {
+    try {
+      return Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw new GitconfException.BadRequest(
+          "gitconf.ordinal: '"
+              + text
+              + "' is not a whole number (the default is "
+              + GitconfConfigSource.DEFAULT_ORDINAL
+              + ")");
+    }
   }
 
   /** Closes every manager the provider started. */
