@@ -55,6 +55,11 @@ public final class GitconfConfigSourceProvider implements ConfigSourceProvider {
     if (settings.getEnvironment() == null || settings.getEnvironment().isBlank()) {
       return List.of();
     }
+    int ordinal =
+        lookup
+            .apply("gitconf.ordinal")
+            .map(GitconfConfigSourceProvider::ordinal)
+            .orElse(GitconfConfigSource.DEFAULT_ORDINAL);
     EncryptionKeys keys = EncryptionKeys.fromEnvironment();
     ConfigManager manager =
         RUNNING.compute(
@@ -63,11 +68,6 @@ public final class GitconfConfigSourceProvider implements ConfigSourceProvider {
                 running != null && !running.isClosed()
                     ? running
                     : key.applyTo(ConfigManager.builder()).keys(keys).build());
-    int ordinal =
-        lookup
-            .apply("gitconf.ordinal")
-            .map(GitconfConfigSourceProvider::ordinal)
-            .orElse(GitconfConfigSource.DEFAULT_ORDINAL);
     return List.of(new GitconfConfigSource(manager, keys, ordinal));
   }
 
