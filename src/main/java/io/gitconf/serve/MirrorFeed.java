@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -95,8 +97,8 @@ final class MirrorFeed implements AutoCloseable {
   }
 
   /** The environments with an active version held, by name. */
-  java.util.SortedSet<String> environmentNames() {
-    return new java.util.TreeSet<>(active.keySet());
+  SortedSet<String> environmentNames() {
+    return new TreeSet<>(active.keySet());
   }
 
   State state() {

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -68,7 +69,7 @@ final class RelayHandler extends Handler.Abstract {
         response
             .getHeaders()
             .put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-        org.eclipse.jetty.io.Content.Sink.write(response, true, metrics.scrape(), callback);
+        Content.Sink.write(response, true, metrics.scrape(), callback);
       }
       default -> route(path, request, response, callback);
     }
@@ -265,6 +266,6 @@ final class RelayHandler extends Handler.Abstract {
     String body = Json.pretty(health) + "\n";
     response.setStatus(up ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Replies.JSON);
-    org.eclipse.jetty.io.Content.Sink.write(response, true, body, callback);
+    Content.Sink.write(response, true, body, callback);
   }
 }

@@ -7,6 +7,7 @@ import io.gitconf.client.ConfigSubscription;
 import io.gitconf.client.RelayLoadGenerator;
 import io.gitconf.client.TradingDesk;
 import io.gitconf.core.Json;
+import io.gitconf.mirror.MirrorReader;
 import io.gitconf.mirror.Notification;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.Syncer;
@@ -314,7 +315,7 @@ public final class RelayBenchmark {
   }
 
   private int activeVersion() {
-    return io.gitconf.mirror.MirrorReader.of(desk.database.dataSource())
+    return MirrorReader.of(desk.database.dataSource())
         .activeVersion("prod")
         .orElseThrow()
         .version();

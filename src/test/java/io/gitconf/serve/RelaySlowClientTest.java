@@ -46,6 +46,13 @@ class RelaySlowClientTest {
   }
 
   @Test
+  void requestHeadersOverTheLimitAreRefused() {
+    HttpResponse<String> response =
+        fixture.get(relay.url() + "/v1/environments/prod", "X-Padding", "x".repeat(9 * 1024));
+    assertThat(response.statusCode()).isEqualTo(431);
+  }
+
+  @Test
   void halfSentRequestsAndUnreadResponsesDelayNoOtherClient() throws Exception {
     URI uri = URI.create(relay.url());
     byte[] pipelined =

@@ -14,12 +14,14 @@ import io.gitconf.mirror.VersionRecord;
 import io.gitconf.testing.Awaits;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,10 +140,10 @@ class RelayTest {
 
   @Test
   void theEventStreamTellsTheActiveVersionThenEachActivation() throws Exception {
-    CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream =
+    CompletableFuture<HttpResponse<Stream<String>>> stream =
         fixture.http.sendAsync(
             RelayFixture.request(prod + "/events"), HttpResponse.BodyHandlers.ofLines());
-    java.util.Iterator<String> lines = stream.get(30, TimeUnit.SECONDS).body().iterator();
+    Iterator<String> lines = stream.get(30, TimeUnit.SECONDS).body().iterator();
     assertThat(stream.get().headers().firstValue("content-type"))
         .hasValue("text/event-stream; charset=utf-8");
     assertThat(lines.next()).isEqualTo("id: 1");
