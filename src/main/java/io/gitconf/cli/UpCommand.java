@@ -132,9 +132,7 @@ final class UpCommand implements Callable<Integer> {
     out.println("Relay: " + relay.url() + " (gitconf serve; tokens in " + tokenFile + ")");
     out.println("Relay token for the demo (shown once): " + demo.token());
     out.println(
-        "Watch through the relay: GITCONF_TOKEN="
-            + demo.token()
-            + " gitconf watch --server "
+        "Watch through the relay: GITCONF_TOKEN=<the token above> gitconf watch --server "
             + relay.url()
             + " --env dev");
   }
