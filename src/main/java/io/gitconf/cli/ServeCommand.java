@@ -88,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
             bind, port, Optional.ofNullable(tokens), tls(), insecureBind, idleTimeout);
     options.check();
     try (SyncService service = new SyncService()) {
-      Database db = service.own(database.open());
+      Database db = service.own(database.openForReading());
       Relay relay = service.relay(db, options);
       out.println("gitconf serve: " + relay.url() + " -> " + db.describe());
       out.println(

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gitconf.core.Json;
+import io.gitconf.sync.Database;
 import io.gitconf.testing.Awaits;
 import io.gitconf.testing.TcpProxy;
+import io.gitconf.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +83,29 @@ class RelayOutageTest {
         .isEqualTo(2);
     proxy.restore();
     Awaits.until(() -> health(relay).get("notifications").asText().equals("listening"));
+  }
+
+  @Test
+  void aRelayNeverMigratesTheMirrorItReads() throws Exception {
+    try (TestDatabase empty = TestDatabase.create();
+        Database db = Database.connectForReading(empty.jdbcUrl(), Optional.empty());
+        Relay relay =
+            Relay.start(
+                db.dataSource(),
+                db::openDedicated,
+                db::connectionsInUse,
+                Relay.Options.loopback(0))) {
+      HttpResponse<String> health = fixture.get(relay.url() + "/health");
+      assertThat(health.statusCode()).isEqualTo(503);
+      assertThat(Json.parse("health", health.body()).get("database").asText())
+          .startsWith("unreachable: reading the active versions: ERROR: relation")
+          .contains("does not exist");
+      try (Connection connection = empty.connect();
+          ResultSet tables =
+              connection.getMetaData().getTables(null, null, "config_versions", null)) {
+        assertThat(tables.next()).isFalse();
+      }
+    }
   }
 
   private JsonNode health(Relay relay) {
