@@ -75,6 +75,7 @@ public final class Relay implements AutoCloseable {
   private static final int MAX_THREADS = 32;
 
   private final MirrorFeed feed;
+  private final Watchers watchers;
   private final HttpEndpoint endpoint;
   private final ScheduledExecutorService keepAlive;
   private final boolean tls;
@@ -82,11 +83,13 @@ public final class Relay implements AutoCloseable {
 
   private Relay(
       MirrorFeed feed,
+      Watchers watchers,
       HttpEndpoint endpoint,
       ScheduledExecutorService keepAlive,
       boolean tls,
       String host) {
     this.feed = feed;
+    this.watchers = watchers;
     this.endpoint = endpoint;
     this.keepAlive = keepAlive;
     this.tls = tls;
@@ -133,6 +136,7 @@ public final class Relay implements AutoCloseable {
               new RelayHandler(feed, watchers, gate, metrics));
     } catch (RuntimeException e) {
       feed.close();
+      watchers.close();
       throw e;
     }
     ScheduledExecutorService keepAlive =
@@ -144,7 +148,8 @@ public final class Relay implements AutoCloseable {
             });
     keepAlive.scheduleWithFixedDelay(
         watchers::keepAlive, KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
-    return new Relay(feed, endpoint, keepAlive, options.tls().isPresent(), options.host());
+    return new Relay(
+        feed, watchers, endpoint, keepAlive, options.tls().isPresent(), options.host());
   }
 
   public int port() {
@@ -176,5 +181,6 @@ public final class Relay implements AutoCloseable {
     endpoint.close();
     keepAlive.shutdownNow();
     feed.close();
+    watchers.close();
   }
 }

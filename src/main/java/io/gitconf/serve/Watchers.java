@@ -3,10 +3,14 @@ package io.gitconf.serve;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,9 +37,28 @@ final class Watchers {
   private final RelayMetrics metrics;
   private final TokenGate gate;
 
+  /** The fan-out's threads, one per core; slice 0 of each fan-out runs on the caller's. */
+  private final List<ExecutorService> writers;
+
+  /** Fewer watchers than this are written by one thread. */
+  private static final int MIN_SLICE = 256;
+
   Watchers(RelayMetrics metrics, TokenGate gate) {
     this.metrics = metrics;
     this.gate = gate;
+    int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+    List<ExecutorService> threads = new ArrayList<>();
+    for (int i = 0; i < cores; i++) {
+      String name = "gitconf-relay-fanout-" + (i + 1);
+      threads.add(
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread thread = new Thread(r, name);
+                thread.setDaemon(true);
+                return thread;
+              }));
+    }
+    this.writers = List.copyOf(threads);
   }
 
   /**
@@ -92,27 +115,63 @@ final class Watchers {
   /** Writes {@code version} to every waiter of its environment; returns how many. */
   int fanOut(Published version, long noticedNanos) {
     FanOut tracker = new FanOut(noticedNanos);
-    int sent = 0;
+    List<LongPoll> due = new ArrayList<>();
     for (LongPoll poll : polls) {
       if (poll.environment.equals(version.environment()) && poll.known != version.version()) {
-        tracker.pending.incrementAndGet();
-        if (poll.deliver(version, tracker)) {
-          sent++;
-        } else {
-          tracker.done();
-        }
+        due.add(poll);
       }
+    }
+    AtomicInteger sent = new AtomicInteger();
+    // One slice per core: a write costs the relay a header, a system call and the exchange's
+    // completion, and 10,000 of them in a row on one thread would leave the other cores idle.
+    int slices = due.size() < MIN_SLICE ? 1 : Math.min(writers.size(), due.size() / MIN_SLICE);
+    CountDownLatch written = new CountDownLatch(slices - 1);
+    for (int slice = 1; slice < slices; slice++) {
+      List<LongPoll> part =
+          due.subList(slice * due.size() / slices, (slice + 1) * due.size() / slices);
+      writers
+          .get(slice)
+          .execute(
+              () -> {
+                try {
+                  deliver(part, version, tracker, sent);
+                } finally {
+                  written.countDown();
+                }
+              });
+    }
+    deliver(due.subList(0, due.size() / slices), version, tracker, sent);
+    try {
+      written.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     String event = event(version);
     for (EventStream stream : streams) {
       if (stream.environment.equals(version.environment())) {
-        sent++;
+        sent.incrementAndGet();
         stream.send(event);
       }
     }
-    tracker.armed(sent > 0);
-    metrics.fannedOut(sent);
-    return sent;
+    tracker.armed(sent.get() > 0);
+    metrics.fannedOut(sent.get());
+    return sent.get();
+  }
+
+  private void deliver(List<LongPoll> part, Published version, FanOut tracker, AtomicInteger sent) {
+    for (LongPoll poll : part) {
+      tracker.pending.incrementAndGet();
+      if (poll.deliver(version, tracker)) {
+        sent.incrementAndGet();
+      } else {
+        tracker.done();
+      }
+    }
+  }
+
+  /** Stops the fan-out threads. */
+  void close() {
+    writers.forEach(ExecutorService::shutdownNow);
   }
 
   /** A comment on every stream, which keeps them through proxies that drop silent connections. */
@@ -146,7 +205,7 @@ final class Watchers {
   /** The responses of one activation: when the last is written, its latency is recorded. */
   private final class FanOut {
     private final long noticedNanos;
-    final Map<String, Boolean> verdicts = new HashMap<>();
+    final Map<String, Boolean> verdicts = new ConcurrentHashMap<>();
     private volatile boolean recorded = true;
 
     /** Responses not written yet, plus one until every response has been started. */

@@ -14,6 +14,7 @@ import io.gitconf.mirror.VersionRecord;
 import io.gitconf.testing.Awaits;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -127,6 +128,26 @@ class RelayTest {
     JsonNode body = Json.parse("watch", response.body());
     assertThat(body.get("version").asInt()).isEqualTo(2);
     assertThat(body.at("/items/risk.parameters.maxOpenPositions").asLong()).isEqualTo(4);
+  }
+
+  @Test
+  void everyWatcherOfAFleetReceivesTheActivationWhenTheFanOutIsSliced() throws Exception {
+    int fleet = 600;
+    List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+    for (int i = 0; i < fleet; i++) {
+      waiting.add(fixture.getAsync(prod + "/watch?version=1&timeout=120s"));
+    }
+    awaitWatchers(fleet);
+
+    fixture.changeProd(5, 4);
+
+    for (CompletableFuture<HttpResponse<String>> watch : waiting) {
+      HttpResponse<String> response = watch.get(60, TimeUnit.SECONDS);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(Json.parse("watch", response.body()).get("version").asInt()).isEqualTo(2);
+    }
+    assertThat(fixture.get(relay.url() + "/metrics").body())
+        .contains("gitconf_relay_deliveries_total " + fleet + ".0");
   }
 
   @Test
