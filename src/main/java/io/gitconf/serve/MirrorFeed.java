@@ -8,7 +8,6 @@ import io.gitconf.mirror.VersionRecord;
 import io.gitconf.mirror.VersionStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -116,11 +115,7 @@ final class MirrorFeed implements AutoCloseable {
       Connection connection = null;
       try {
         connection = listen.open();
-        connection.setAutoCommit(true);
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
-          statement.execute("LISTEN " + Notification.CHANNEL);
-        }
+        Notification.listen(connection, APPLICATION_NAME);
         PGConnection pg = connection.unwrap(PGConnection.class);
         listening = true;
         if (lost) {
