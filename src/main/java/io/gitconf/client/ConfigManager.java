@@ -112,7 +112,7 @@ public final class ConfigManager implements AutoCloseable {
                 r.start(
                     resources.executor(
                         Executors.newSingleThreadScheduledExecutor(
-                            resources.threads().factory("gitconf-release-reports", true))),
+                            resources.threads().factory("gitconf-release-reports", false))),
                     reloader::current));
     state.set(State.RUNNING);
   }
