@@ -122,6 +122,7 @@ final class WatchCommand implements Callable<Integer> {
     if (!fromFiles) {
       db = Optional.of(database.open());
       builder.postgres(db.get().dataSource());
+      releasesSeen = lastReleaseEvent(db.get());
     } else if (files.repo != null) {
       builder.directory(files.repo);
     } else {
@@ -149,11 +150,19 @@ final class WatchCommand implements Callable<Integer> {
    * Prints the release events of the environment as they are recorded (checked every TTL), on a
    * daemon thread: those before the start are not repeated.
    */
+  /** The last release event recorded before this client started; later ones are printed. */
+  private long releasesSeen;
+
+  private long lastReleaseEvent(Database db) {
+    return ReleaseReader.of(db.dataSource()).events(env.environment, 1).stream()
+        .mapToLong(ReleaseEvent::id)
+        .max()
+        .orElse(0);
+  }
+
   private Thread releaseEvents(Database db, ConfigManager manager) {
     ReleaseReader releases = ReleaseReader.of(db.dataSource());
-    long[] last = {
-      releases.events(env.environment, 1).stream().mapToLong(ReleaseEvent::id).max().orElse(0)
-    };
+    long[] last = {releasesSeen};
     Thread thread =
         new Thread(
             () -> {
