@@ -47,13 +47,7 @@ final class ReleaseCommand {
   static final class Target {
     @Mixin DatabaseOptions database;
     @Mixin OutputOption output;
-
-    @Option(
-        names = {"--env", "-e"},
-        required = true,
-        paramLabel = "ENV",
-        description = "Environment of the release.")
-    String environment;
+    @Mixin EnvironmentOption env;
   }
 
   /** {@code --user} and {@code --reason}, audited with every operator action. */
@@ -81,7 +75,7 @@ final class ReleaseCommand {
       try (Database db = target.database.open()) {
         MirrorReader mirror = MirrorReader.of(db.dataSource());
         ReleaseReader releases = ReleaseReader.of(db.dataSource());
-        String env = target.environment;
+        String env = target.env.environment;
         Optional<VersionRecord> base = mirror.activeVersion(env);
         Optional<ReleaseState> state = releases.state(env);
         Optional<VersionRecord> candidate = state.flatMap(s -> mirror.version(env, s.version()));
@@ -325,9 +319,9 @@ final class ReleaseCommand {
       try (Database db = target.database.open()) {
         List<ReleaseEvent.Kind> done = act(new ReleaseController(new MirrorStore(db.dataSource())));
         List<ReleaseEvent> events =
-            ReleaseReader.of(db.dataSource()).events(target.environment, done.size());
+            ReleaseReader.of(db.dataSource()).events(target.env.environment, done.size());
         if (target.output.json()) {
-          ObjectNode root = OutputOption.object().put("environment", target.environment);
+          ObjectNode root = OutputOption.object().put("environment", target.env.environment);
           ArrayNode list = root.putArray("events");
           for (int i = events.size() - 1; i >= 0; i--) {
             list.add(event(events.get(i)));
@@ -336,7 +330,7 @@ final class ReleaseCommand {
         } else {
           PrintWriter out = target.output.out();
           for (int i = events.size() - 1; i >= 0; i--) {
-            out.println(target.environment + ": " + line(events.get(i)));
+            out.println(target.env.environment + ": " + line(events.get(i)));
           }
           out.flush();
         }
@@ -359,7 +353,7 @@ final class ReleaseCommand {
     @Override
     List<ReleaseEvent.Kind> act(ReleaseController releases) {
       return releases.promote(
-          target.environment, Optional.ofNullable(to), audit.user, audit.reason);
+          target.env.environment, Optional.ofNullable(to), audit.user, audit.reason);
     }
   }
 
@@ -371,7 +365,7 @@ final class ReleaseCommand {
   static final class Pause extends Action {
     @Override
     List<ReleaseEvent.Kind> act(ReleaseController releases) {
-      return releases.pause(target.environment, audit.user, audit.reason);
+      return releases.pause(target.env.environment, audit.user, audit.reason);
     }
   }
 
@@ -382,7 +376,7 @@ final class ReleaseCommand {
   static final class Resume extends Action {
     @Override
     List<ReleaseEvent.Kind> act(ReleaseController releases) {
-      return releases.resume(target.environment, audit.user, audit.reason);
+      return releases.resume(target.env.environment, audit.user, audit.reason);
     }
   }
 
@@ -396,7 +390,7 @@ final class ReleaseCommand {
   static final class Abort extends Action {
     @Override
     List<ReleaseEvent.Kind> act(ReleaseController releases) {
-      return releases.abort(target.environment, audit.user, audit.reason);
+      return releases.abort(target.env.environment, audit.user, audit.reason);
     }
   }
 }

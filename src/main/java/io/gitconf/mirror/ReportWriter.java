@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -19,7 +21,8 @@ import javax.sql.DataSource;
 public interface ReportWriter {
 
   /**
-   * Writes the reports, each replacing its instance's last one, with the database's time.
+   * Writes the reports, each replacing its instance's last one, with the database's time; of
+   * several reports of one instance in a batch, the last one.
    *
    * @throws GitconfException.Unavailable when the mirror cannot be reached
    */
@@ -27,7 +30,11 @@ public interface ReportWriter {
 
   /** The mirror at {@code dataSource}: one upsert over arrays per batch, one round trip. */
   static ReportWriter mirror(DataSource dataSource) {
-    return reports -> {
+    return batch -> {
+      // One row per instance: the last of an instance's reports in a batch is the one written.
+      Map<List<String>, InstanceReport> last = new LinkedHashMap<>();
+      batch.forEach(r -> last.put(List.of(r.environment(), r.instanceId()), r));
+      List<InstanceReport> reports = List.copyOf(last.values());
       if (reports.isEmpty()) {
         return;
       }

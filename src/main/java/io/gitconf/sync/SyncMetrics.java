@@ -35,6 +35,7 @@ public final class SyncMetrics {
   private final Counter commitsRejected;
   private final Counter commitsProcessed;
   private final Map<String, Map<String, AtomicLong>> releaseGauges = new ConcurrentHashMap<>();
+  private volatile List<ReleaseState> lastReleases = List.of();
 
   SyncMetrics() {
     Gauge.builder("gitconf_sync_lag_commits", lagCommits, AtomicLong::get)
@@ -85,6 +86,7 @@ public final class SyncMetrics {
    * an environment whose release ended reads 0.
    */
   void releases(List<ReleaseState> states) {
+    lastReleases = List.copyOf(states);
     Map<String, ReleaseState> byEnv = new HashMap<>();
     states.forEach(s -> byEnv.put(s.environment(), s));
     for (String env : byEnv.keySet()) {
@@ -104,6 +106,11 @@ public final class SyncMetrics {
           gauges.get("restart_required").set(c.restartRequired());
           gauges.get("silent").set(c.silent());
         });
+  }
+
+  /** The releases in progress at the leader's last evaluation (none on a standby). */
+  public List<ReleaseState> releasesInProgress() {
+    return isLeader() ? lastReleases : List.of();
   }
 
   private Map<String, AtomicLong> registerRelease(String env) {

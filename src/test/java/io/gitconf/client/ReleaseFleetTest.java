@@ -157,6 +157,9 @@ class ReleaseFleetTest {
     assertThat(state.phase()).isEqualTo(ReleaseState.Phase.ROLLING);
     assertThat(state.percent()).isEqualTo(25);
     assertThat(state.salt()).isEqualTo(change.name());
+    assertThat(syncer.metrics().scrape())
+        .contains("gitconf_release_percent{environment=\"prod\"} 25.0")
+        .contains("gitconf_release_version{environment=\"prod\"} " + state.version() + ".0");
     List<String> cohort = cohort(state, 25);
     awaitTrue(() -> serving(4).equals(cohort));
     assertThat(serving(5)).hasSize(20 - cohort.size());
