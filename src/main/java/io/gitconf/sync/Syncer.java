@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * branch is recorded ({@link MirrorStore#recordForcePush}) and its new head adopted without
  * mirroring it.
  *
+ * <p>While it leads, the syncer also runs the releases in progress ({@link ReleaseController}):
+ * every {@value #RELEASE_TICK_MILLIS} ms between fetches, with the time of the clock it was given.
+ *
  * <p>Thread-safe: {@link #start} runs the loop on its own thread; {@link #trigger} and {@link
  * #close} may be called from any thread.
  */
@@ -39,7 +42,9 @@ public final class Syncer implements AutoCloseable {
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
   /** How often the leader evaluates releases in progress, between fetches of the branch. */
-  static final Duration RELEASE_TICK = Duration.ofMillis(250);
+  static final long RELEASE_TICK_MILLIS = 250;
+
+  static final Duration RELEASE_TICK = Duration.ofMillis(RELEASE_TICK_MILLIS);
 
   private final SyncSettings settings;
   private final MirrorStore store;
@@ -128,9 +133,12 @@ public final class Syncer implements AutoCloseable {
     log.info("following {} every {}s", follower.describe(), settings.poll().toMillis() / 1000.0);
     Instant nextFetch = Instant.MIN;
     while (!closed) {
-      Duration wait = settings.poll().compareTo(RELEASE_TICK) < 0 ? settings.poll() : RELEASE_TICK;
+      Duration wait = settings.poll();
       try {
         if (becomeLeader()) {
+          if (wait.compareTo(RELEASE_TICK) > 0) {
+            wait = RELEASE_TICK;
+          }
           // Releases are evaluated every tick; the branch is fetched every poll (or when woken).
           if (!Instant.now().isBefore(nextFetch)) {
             catchUp();
