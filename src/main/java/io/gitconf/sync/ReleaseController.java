@@ -87,8 +87,26 @@ public final class ReleaseController {
     }
     ReleaseState state = read.get();
     if (stale(mirror, state)) {
+      // Unpinned past it, say: the release ends, and its version is one no one serves.
+      VersionStatus status =
+          mirror
+              .version(env, state.version())
+              .map(VersionRecord::status)
+              .orElse(VersionStatus.SUPERSEDED);
+      if (status == VersionStatus.CANDIDATE || status == VersionStatus.HELD) {
+        ReleaseRows.setVersionStatus(conn, env, state.version(), VersionStatus.SUPERSEDED);
+      }
       ReleaseRows.delete(conn, env);
-      return List.of();
+      ReleaseRows.event(
+          conn,
+          state,
+          ReleaseEvent.Kind.REPLACED,
+          "syncer",
+          "the environment moved past it: version "
+              + mirror.activeVersion(env).map(VersionRecord::version).orElse(0)
+              + " is active",
+          now);
+      return List.of(ReleaseEvent.Kind.REPLACED);
     }
     if (state.phase() == ReleaseState.Phase.HELD) {
       return releaseFromHold(conn, state, now);

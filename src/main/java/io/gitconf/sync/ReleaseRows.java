@@ -104,6 +104,8 @@ final class ReleaseRows {
    */
   static void replace(Connection conn, String env, int by, String commit, Instant now)
       throws SQLException {
+    // A candidate no release holds any more (none should be) must not block the new one.
+    VersionRows.setStatus(conn, env, VersionStatus.CANDIDATE, VersionStatus.SUPERSEDED);
     Optional<ReleaseState> current = ReleaseReader.within(conn).state(env);
     if (current.isEmpty()) {
       return;

@@ -206,6 +206,15 @@ class ReleaseControllerTest {
     assertThat(releases.tick()).isEmpty();
     assertThat(state().phase()).isEqualTo(ReleaseState.Phase.ROLLING);
     assertThat(store.activeVersion("prod").orElseThrow().version()).isEqualTo(1);
+
+    // Unpinned past the candidate: the release ends, and the next commit starts a new one.
+    change(300);
+    assertThat(store.unpin("prod", "Bo Risk", "exchange back")).isEqualTo(4);
+    assertThat(releases.tick()).containsExactly(ReleaseEvent.Kind.REPLACED);
+    assertThat(store.reader().version("prod", 3).orElseThrow().status())
+        .isEqualTo(VersionStatus.SUPERSEDED);
+    change(200);
+    assertThat(state().version()).isEqualTo(5);
   }
 
   @Test
