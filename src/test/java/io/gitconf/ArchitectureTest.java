@@ -73,6 +73,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void theIntegrationsUseOnlyTheClientsPublicSide() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.gitconf.spring..", "io.gitconf.microprofile..", "io.gitconf.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.gitconf.sync..", "io.gitconf.cli..", "io.gitconf.mirror..")
+        .check(CLASSES);
+  }
+
+  @Test
   void syncDependsOnNeitherClientNorCli() {
     noClasses()
         .that()

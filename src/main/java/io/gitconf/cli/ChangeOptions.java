@@ -2,6 +2,7 @@ package io.gitconf.cli;
 
 import io.gitconf.core.ChangeRateLimit;
 import io.gitconf.core.ChangeRequest;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -11,19 +12,7 @@ import picocli.CommandLine.Option;
  * always when given as a URL).
  */
 final class ChangeOptions {
-  @Option(
-      names = "--user",
-      required = true,
-      paramLabel = "USER",
-      description = "Who makes the change: Name <email>, or a name. The commit's author.")
-  String user;
-
-  @Option(
-      names = "--reason",
-      required = true,
-      paramLabel = "REASON",
-      description = "Why: the commit message.")
-  String reason;
+  @Mixin AuthorOptions author;
 
   @Option(
       names = "--repo",
@@ -61,7 +50,8 @@ final class ChangeOptions {
    * is opened or cloned.
    */
   ChangeRequest request() {
-    ChangeRequest request = new ChangeRequest(user, reason, ChangeRateLimit.parse(rateLimit));
+    ChangeRequest request =
+        new ChangeRequest(author.user, author.reason, ChangeRateLimit.parse(rateLimit));
     request.author();
     return request;
   }

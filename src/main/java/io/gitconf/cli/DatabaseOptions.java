@@ -4,6 +4,7 @@ import io.gitconf.core.GitconfException;
 import io.gitconf.sync.Database;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,34 +16,37 @@ final class DatabaseOptions {
   static final String URL_VARIABLE = "GITCONF_DB_URL";
   static final String PASSWORD_VARIABLE = "GITCONF_DB_PASSWORD";
 
-  @Option(
-      names = "--db",
-      paramLabel = "JDBC_URL",
-      description =
-          "Mirror database, e.g. jdbc:postgresql://db:5432/gitconf?user=gitconf (default:"
-              + " $GITCONF_DB_URL; password from $GITCONF_DB_PASSWORD).")
-  String jdbcUrl;
+  @ArgGroup(exclusive = true)
+  Source source;
 
-  @Option(
-      names = "--embedded-postgres",
-      paramLabel = "DIR",
-      description = "Run an embedded PostgreSQL with its data in DIR (kept between runs).")
-  Path embedded;
+  /** One database at a time: the parser refuses both. */
+  static final class Source {
+    @Option(
+        names = "--db",
+        paramLabel = "JDBC_URL",
+        description =
+            "Mirror database, e.g. jdbc:postgresql://db:5432/gitconf?user=gitconf (default:"
+                + " $GITCONF_DB_URL; password from $GITCONF_DB_PASSWORD).")
+    String jdbcUrl;
+
+    @Option(
+        names = "--embedded-postgres",
+        paramLabel = "DIR",
+        description = "Run an embedded PostgreSQL with its data in DIR (kept between runs).")
+    Path embedded;
+  }
 
   /** True when the command line names a database (the environment variable does not count). */
   boolean given() {
-    return jdbcUrl != null || embedded != null;
+    return source != null;
   }
 
   /** Opens (and migrates) the database asked for. */
   Database open() {
-    if (jdbcUrl != null && embedded != null) {
-      throw new GitconfException.BadRequest("--db and --embedded-postgres cannot be used together");
+    if (source != null && source.embedded != null) {
+      return Database.embedded(source.embedded);
     }
-    if (embedded != null) {
-      return Database.embedded(embedded);
-    }
-    String url = jdbcUrl != null ? jdbcUrl : System.getenv(URL_VARIABLE);
+    String url = source != null ? source.jdbcUrl : System.getenv(URL_VARIABLE);
     if (url == null || url.isBlank()) {
       throw new GitconfException.BadRequest(
           "a database is required: --db JDBC_URL, --embedded-postgres DIR, or $" + URL_VARIABLE);

@@ -1,20 +1,16 @@
 package io.gitconf.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.ConfigDiff;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitTrees;
 import io.gitconf.core.GitconfException;
-import io.gitconf.core.Json;
 import io.gitconf.core.Problem;
 import io.gitconf.core.RepoTree;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,11 +23,11 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.revwalk.filter.RevFilter;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Ansi;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "diff",
@@ -53,34 +49,34 @@ final class DiffCommand implements Callable<Integer> {
     NEVER
   }
 
-  @Spec CommandSpec spec;
+  @Mixin RepoDirectory directory;
+  @Mixin EnvironmentsOption envs;
+  @Mixin DatabaseOptions database;
+  @Mixin OutputOption output;
+
+  /** Where the old side comes from: a revision, or the merge base with a branch. */
+  @ArgGroup(exclusive = true)
+  OldSide old;
+
+  static final class OldSide {
+    @Option(
+        names = "--from",
+        paramLabel = "REV",
+        description = "Old side: a commit, branch or tag (with a database: a version).")
+    String from;
+
+    @Option(
+        names = "--base",
+        paramLabel = "BRANCH",
+        description = "Compare HEAD (or --to) with its merge base with BRANCH.")
+    String base;
+  }
 
   @Option(
-      names = "--repo",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "Config repository (default: .).")
-  Path repo;
-
-  @Option(
-      names = {"--env", "-e"},
-      paramLabel = "ENV",
-      description = "Environments to compare (repeatable).")
-  List<String> environments = new ArrayList<>();
-
-  @Option(names = "--from", paramLabel = "REV", description = "Old side: a commit, branch or tag.")
-  String from;
-
-  @Option(names = "--to", paramLabel = "REV", description = "New side (default: the working tree).")
+      names = "--to",
+      paramLabel = "REV",
+      description = "New side (default: the working tree; with a database: the active version).")
   String to;
-
-  @Option(
-      names = "--base",
-      paramLabel = "BRANCH",
-      description = "Compare HEAD (or --to) with its merge base with BRANCH.")
-  String base;
-
-  @picocli.CommandLine.Mixin DatabaseOptions database;
 
   @Option(
       names = "--exit-code",
@@ -94,12 +90,6 @@ final class DiffCommand implements Callable<Integer> {
           "auto (colour on a terminal, plain when piped), always or never (default: ${DEFAULT-VALUE}).")
   Color color;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
-
   private record Side(String label, ConfigRepository repository, String environment) {
     ConfigSnapshot snapshot() {
       return repository.snapshot(environment);
@@ -108,6 +98,10 @@ final class DiffCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    List<String> environments = envs.environments;
+    String from = old == null ? null : old.from;
+    String base = old == null ? null : old.base;
+    Path repo = directory.path();
     Map<String, ConfigDiff> diffs = new LinkedHashMap<>();
     String fromLabel;
     String toLabel;
@@ -138,12 +132,9 @@ final class DiffCommand implements Callable<Integer> {
       fromLabel = a.environment();
       toLabel = b.environment();
     } else {
-      if (from != null && base != null) {
-        throw new GitconfException.BadRequest("--from and --base cannot be used together");
-      }
       try (Repository git = RepoOptions.openGit(repo)) {
-        String old = from != null ? from : mergeBase(git, base, to == null ? "HEAD" : to);
-        ConfigRepository before = ConfigRepository.load(GitTrees.commit(git, old));
+        String oldSide = from != null ? from : mergeBase(git, base, to == null ? "HEAD" : to);
+        ConfigRepository before = ConfigRepository.load(GitTrees.commit(git, oldSide));
         String newSide = base != null && to == null ? "HEAD" : to;
         ConfigRepository after =
             newSide == null
@@ -173,6 +164,7 @@ final class DiffCommand implements Callable<Integer> {
   }
 
   private Set<String> environmentsOf(ConfigRepository before, ConfigRepository after) {
+    List<String> environments = envs.environments;
     if (!environments.isEmpty()) {
       environments.forEach(
           env -> {
@@ -209,25 +201,11 @@ final class DiffCommand implements Callable<Integer> {
   }
 
   private void print(String fromLabel, String toLabel, Map<String, ConfigDiff> diffs) {
-    PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.JSON) {
-      ObjectNode result = Json.MAPPER.createObjectNode();
-      result.put("from", fromLabel);
-      result.put("to", toLabel);
-      ObjectNode envs = result.putObject("environments");
-      diffs.forEach(
-          (env, diff) -> {
-            ArrayNode list = envs.putArray(env);
-            for (ConfigDiff.Change change : diff.changes()) {
-              ObjectNode item = list.addObject();
-              item.put("path", change.path());
-              item.put("kind", change.kind().name().toLowerCase(java.util.Locale.ROOT));
-              change.before().ifPresent(v -> item.set("before", v));
-              change.after().ifPresent(v -> item.set("after", v));
-            }
-          });
-      out.println(Json.pretty(result));
-      out.flush();
+    if (output.json()) {
+      ObjectNode result = OutputOption.object().put("from", fromLabel).put("to", toLabel);
+      ObjectNode environments = result.putObject("environments");
+      diffs.forEach((env, diff) -> environments.set(env, DiffRenderer.changes(diff)));
+      output.print(result);
       return;
     }
     Ansi ansi =
@@ -236,67 +214,17 @@ final class DiffCommand implements Callable<Integer> {
           case NEVER -> Ansi.OFF;
           case AUTO -> Ansi.AUTO;
         };
+    PrintWriter out = output.out();
     out.println("--- " + fromLabel);
     out.println("+++ " + toLabel);
-    diffs.forEach(
-        (env, diff) -> {
-          out.println(ansi.string("@|bold " + env + "|@: " + summary(diff)));
-          for (ConfigDiff.Change change : diff.changes()) {
-            out.println(ansi.string(line(change)));
-          }
-        });
+    diffs.forEach((env, diff) -> DiffRenderer.print(out, ansi, env, diff));
     out.flush();
-  }
-
-  static String summary(ConfigDiff diff) {
-    if (diff.isEmpty()) {
-      return "no changes";
-    }
-    List<String> parts = new ArrayList<>();
-    diff.counts()
-        .forEach(
-            (kind, count) -> {
-              if (count > 0) {
-                parts.add(count + " " + kind.name().toLowerCase(java.util.Locale.ROOT));
-              }
-            });
-    return String.join(", ", parts);
-  }
-
-  private static String line(ConfigDiff.Change change) {
-    return switch (change.kind()) {
-      case ADDED -> "@|green   + " + change.path() + ": " + text(change.after()) + "|@";
-      case REMOVED -> "@|red   - " + change.path() + ": " + text(change.before()) + "|@";
-      case CHANGED -> {
-        String before = text(change.before());
-        String after = text(change.after());
-        yield "@|yellow   ~ "
-            + change.path()
-            + ": "
-            + (before.equals(after) ? after + " (changed)" : before + " -> " + after)
-            + "|@";
-      }
-    };
-  }
-
-  /** One change without colour markup, as other commands print it. */
-  static String plainLine(ConfigDiff.Change change) {
-    return Ansi.OFF.string(line(change)).strip();
-  }
-
-  private static String text(Optional<JsonNode> value) {
-    // Picocli markup uses @| and |@; values never contain them in practice, but escape the pipe-at
-    // pair anyway.
-    return value
-        .map(v -> v.isTextual() ? v.asText() : Json.canonical(v))
-        .orElse("")
-        .replace("|@", "| @");
   }
 
   private void warnIfInvalid(ConfigRepository repository) {
     long errors = repository.validate().stream().filter(Problem::isError).count();
     if (errors > 0) {
-      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter err = output.err();
       err.println(
           "warning: " + repository.tree().describe() + " has " + errors + " validation errors");
       err.flush();

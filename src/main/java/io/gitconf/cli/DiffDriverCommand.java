@@ -36,7 +36,6 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "diff-driver",
-    mixinStandardHelpOptions = true,
     description = {
       "Git diff driver that never shows secrets: ENC[...] values appear as **** (changed) or **** (unchanged).",
       "Installed by gitconf hooks install. As git's external diff it takes git's seven arguments;",

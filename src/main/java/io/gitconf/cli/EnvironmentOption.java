@@ -6,13 +6,13 @@ import io.gitconf.core.Problem;
 import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 
-/** The environment a reading command works on, and the snapshot of it. */
+/** The one environment a command works on ({@code --env}/{@code -e}), and the snapshot of it. */
 final class EnvironmentOption {
   @Option(
       names = {"--env", "-e"},
       required = true,
       paramLabel = "ENV",
-      description = "Environment, e.g. prod.")
+      description = "Environment, e.g. prod (or base, for the commands that change base/).")
   String environment;
 
   /**

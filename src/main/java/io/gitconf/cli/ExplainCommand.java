@@ -13,10 +13,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "explain",
@@ -24,27 +20,18 @@ import picocli.CommandLine.Spec;
     description =
         "Show a path's value in an environment and the file:line of every layer that set or deleted it.")
 final class ExplainCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin RepoOptions repo;
   @Mixin EnvironmentOption env;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "PATH",
-      description = "Configuration path, e.g. trader.mode")
-  String path;
+  @Mixin PathParameter path;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() {
-    ConfigPath configPath = ConfigPath.parse(path);
+    ConfigPath configPath = path.parse();
     ConfigRepository repository = repo.load();
-    ConfigSnapshot snapshot = env.snapshot(repository, spec.commandLine().getErr());
+    ConfigSnapshot snapshot = env.snapshot(repository, output.err());
     List<ConfigSnapshot.Layer> layers = snapshot.provenance(configPath);
     java.util.Optional<JsonNode> value =
         snapshot.get(configPath).map(v -> Values.display(repository, configPath, v));
@@ -52,8 +39,8 @@ final class ExplainCommand implements Callable<Integer> {
       throw new GitconfException.BadRequest(
           configPath + ": not set in environment " + snapshot.environment());
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.JSON) {
+    PrintWriter out = output.out();
+    if (output.json()) {
       out.println(Json.pretty(json(repository, snapshot, configPath, value, layers)));
     } else {
       out.println(

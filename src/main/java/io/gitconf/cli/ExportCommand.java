@@ -31,19 +31,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions database;
 
-  // Not mixinStandardHelpOptions: its -V/--version would clash with --version N (a mirrored
-  // version), and picocli then drops --help along with it.
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help message and exit.")
-  boolean help;
-
-  @Option(
-      names = "--version",
-      paramLabel = "N",
-      description = "Export version N from the mirror (--db).")
-  Integer version;
+  @Mixin MirrorVersionOption version;
 
   @Option(
       names = "--format",
@@ -54,10 +42,10 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (database.given() || version != null) {
+    if (database.given() || version.given()) {
       // The mirror holds only validated values: secrets there are always ciphertext, which export
       // keeps.
-      ObjectNode tree = MirrorReads.snapshot(database, env.environment, version).tree();
+      ObjectNode tree = MirrorReads.snapshot(database, env.environment, version.version).tree();
       out.print(
           format == Format.JSON ? Json.pretty(tree) + System.lineSeparator() : Json.yaml(tree));
       out.flush();

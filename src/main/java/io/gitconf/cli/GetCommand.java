@@ -6,46 +6,23 @@ import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
-import io.gitconf.core.Json;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "get",
     description = "Print the resolved value of a path in an environment. Secrets print as ****.")
 final class GetCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin RepoOptions repo;
   @Mixin EnvironmentOption env;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "PATH",
-      description = "Configuration path, e.g. risk.parameters.maxPositionSizeUsd")
-  String path;
+  @Mixin PathParameter path;
 
   @Mixin DatabaseOptions database;
 
-  // Not mixinStandardHelpOptions: its -V/--version would clash with --version N (a mirrored
-  // version), and picocli then drops --help along with it.
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true,
-      description = "Show this help message and exit.")
-  boolean help;
-
-  @Option(
-      names = "--version",
-      paramLabel = "N",
-      description =
-          "Read version N of the environment from the mirror (--db or --embedded-postgres).")
-  Integer version;
+  @Mixin MirrorVersionOption version;
 
   @Option(
       names = "--reveal",
@@ -53,44 +30,38 @@ final class GetCommand implements Callable<Integer> {
           "Print a secret's plaintext (needs its key in the environment). Without it: ****.")
   boolean reveal;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() {
-    ConfigPath configPath = ConfigPath.parse(path);
+    ConfigPath configPath = path.parse();
     JsonNode value;
     String environment;
-    if (database.given() || version != null) {
-      ConfigSnapshot snapshot = MirrorReads.snapshot(database, env.environment, version);
+    if (database.given() || version.given()) {
+      ConfigSnapshot snapshot = MirrorReads.snapshot(database, env.environment, version.version);
       environment = snapshot.environment();
       value = Values.fromMirror(snapshot, configPath, require(snapshot, configPath), reveal);
     } else {
       ConfigRepository repository = repo.load();
-      ConfigSnapshot snapshot = env.snapshot(repository, spec.commandLine().getErr());
+      ConfigSnapshot snapshot = env.snapshot(repository, output.err());
       environment = snapshot.environment();
       value =
           reveal
               ? Values.reveal(repository, snapshot, configPath, require(snapshot, configPath))
               : Values.display(repository, configPath, require(snapshot, configPath));
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.JSON) {
-      ObjectNode result = Json.MAPPER.createObjectNode();
-      result.put("environment", environment);
-      if (version != null) {
-        result.put("version", version);
+    if (output.json()) {
+      ObjectNode result = OutputOption.object().put("environment", environment);
+      if (version.given()) {
+        result.put("version", version.version);
       }
       result.put("path", configPath.toString());
       result.set("value", value);
-      out.println(Json.pretty(result));
+      output.print(result);
     } else {
-      out.println(Values.text(value));
+      output.out().println(Values.text(value));
+      output.out().flush();
     }
-    out.flush();
     return ExitCodes.OK;
   }
 

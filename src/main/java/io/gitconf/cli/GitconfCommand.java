@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
       "0:success",
       "1:validation or an integrity check failed",
       "2:bad usage",
-      "3:a dependency (Git remote, database, key) is unavailable"
+      "3:a dependency (Git remote, database, key) is unavailable",
+      "4:the repository or the mirror moved under the change (a diverged clone, a concurrent change)"
     })
 final class GitconfCommand implements Runnable {
   @Spec CommandSpec spec;

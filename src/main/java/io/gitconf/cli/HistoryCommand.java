@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "history",
@@ -31,24 +29,14 @@ import picocli.CommandLine.Spec;
       "With --path: the value of one path over time, newest first (secrets print as ****)."
     })
 final class HistoryCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
 
-  @Option(
-      names = {"--env", "-e"},
-      required = true,
-      paramLabel = "ENV",
-      description = "Environment, e.g. prod.")
-  String environment;
+  @Mixin EnvironmentOption env;
 
   @Option(names = "--path", paramLabel = "PATH", description = "Show one path's values.")
   String path;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() {
@@ -58,21 +46,21 @@ final class HistoryCommand implements Callable<Integer> {
     try (Database db = database.open()) {
       MirrorReader mirror = MirrorReader.of(db.dataSource());
       List<String> environments = mirror.environments();
-      if (!environments.contains(environment)) {
+      if (!environments.contains(env.environment)) {
         throw new GitconfException.BadRequest(
             "no environment '"
-                + environment
+                + env.environment
                 + "' in the mirror (mirrored: "
                 + String.join(", ", environments)
                 + ")");
       }
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = output.out();
       if (path == null) {
         List<ReleaseEvent> events =
-            ReleaseReader.of(db.dataSource()).events(environment, RELEASE_EVENTS);
-        printVersions(out, mirror.history(environment), events);
+            ReleaseReader.of(db.dataSource()).events(env.environment, RELEASE_EVENTS);
+        printVersions(out, mirror.history(env.environment), events);
       } else {
-        printPath(out, mirror.pathHistory(environment, path));
+        printPath(out, mirror.pathHistory(env.environment, path));
       }
       out.flush();
     }
@@ -84,7 +72,7 @@ final class HistoryCommand implements Callable<Integer> {
 
   private void printVersions(
       PrintWriter out, List<VersionRecord> versions, List<ReleaseEvent> events) {
-    if (output == OutputFormat.JSON) {
+    if (output.json()) {
       ArrayNode rows = Json.MAPPER.createArrayNode();
       for (VersionRecord v : versions) {
         ObjectNode row = rows.addObject();
@@ -120,7 +108,7 @@ final class HistoryCommand implements Callable<Integer> {
   }
 
   private void printPath(PrintWriter out, List<AuditRecord> changes) {
-    if (output == OutputFormat.JSON) {
+    if (output.json()) {
       ArrayNode rows = Json.MAPPER.createArrayNode();
       for (AuditRecord a : changes) {
         ObjectNode row = rows.addObject();
@@ -136,7 +124,7 @@ final class HistoryCommand implements Callable<Integer> {
       return;
     }
     if (changes.isEmpty()) {
-      out.println(path + ": never set in " + environment);
+      out.println(path + ": never set in " + env.environment);
       return;
     }
     TextTable table =

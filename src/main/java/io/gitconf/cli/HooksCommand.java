@@ -15,18 +15,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "hooks",
     mixinStandardHelpOptions = true,
+    // -h and -V for every subcommand too.
+    scope = ScopeType.INHERIT,
     description = "Manage Git hooks of a config repository.",
     subcommands = {HooksCommand.Install.class})
 final class HooksCommand {
 
   @Command(
       name = "install",
-      mixinStandardHelpOptions = true,
       description = {
         "Install the pre-commit hook, which runs 'gitconf validate --staged' and blocks a commit that fails.",
         "The hook runs this gitconf (its jar path is written into the hook); GITCONF overrides it."
@@ -39,7 +41,7 @@ final class HooksCommand {
     private static final String DEFAULT_FOLDER = "config_folder=.";
 
     @Spec CommandSpec spec;
-    @Mixin RepoOptions repo;
+    @Mixin RepoDirectory repo;
 
     @Option(
         names = "--force",
@@ -48,7 +50,7 @@ final class HooksCommand {
 
     @Override
     public Integer call() throws IOException {
-      try (Repository git = repo.openGit()) {
+      try (Repository git = RepoOptions.openGit(repo.path())) {
         Path hooks = git.getDirectory().toPath().resolve("hooks");
         Files.createDirectories(hooks);
         Path hook = hooks.resolve("pre-commit");
@@ -95,7 +97,7 @@ final class HooksCommand {
      * larger Git repository is validated as that folder.
      */
     private String folderInWorkTree(Repository git) {
-      String folder = RepoOptions.folderInWorkTree(git, repo.repo);
+      String folder = RepoOptions.folderInWorkTree(git, repo.path());
       return folder.isEmpty() ? "." : folder;
     }
 

@@ -16,7 +16,6 @@ import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -36,19 +35,14 @@ final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "YAML or JSON file to import.")
   Path file;
 
-  @Option(
-      names = {"--env", "-e"},
-      required = true,
-      paramLabel = "ENV",
-      description = "Environment to change.")
-  String environment;
+  @Mixin EnvironmentOption env;
 
   @Override
   public Integer call() throws IOException {
     SortedMap<String, JsonNode> incoming = read(file);
     ChangeRequest request = change.request();
     try (Workspace workspace = change.open()) {
-      ImportValues values = ImportValues.of(environment, incoming, file.toString());
+      ImportValues values = ImportValues.of(env.environment, incoming, file.toString());
       ConfigChange.Result result = ConfigChange.apply(workspace.target(), request, values);
       return report(values, result);
     }
@@ -56,7 +50,7 @@ final class ImportCommand implements Callable<Integer> {
 
   private int report(ImportValues values, ConfigChange.Result result) {
     ObjectNode json = OutputOption.object();
-    json.put("environment", environment);
+    json.put("environment", env.environment);
     json.put("file", file.toString());
     int skippedSecrets = values.skippedSecrets();
     json.put("skippedSecrets", skippedSecrets);
@@ -64,44 +58,33 @@ final class ImportCommand implements Callable<Integer> {
     if (skippedSecrets > 0) {
       out.println(
           "Skipped "
-              + skippedSecrets
-              + (skippedSecrets == 1 ? " secret" : " secrets")
+              + ChangeReport.count(skippedSecrets, "secret")
               + " encrypted for another environment; set them with gitconf secrets encrypt --env "
-              + environment);
+              + env.environment);
       out.flush();
     }
     if (result.commit().isEmpty()) {
-      if (output.json()) {
-        output.print(json.put("changed", false));
-        return ExitCodes.OK;
-      }
-      out.println("No change: " + environment + " already has every value of " + file);
-      out.flush();
-      return ExitCodes.OK;
+      return ChangeReport.unchanged(
+          output,
+          json.put("changed", false),
+          "No change: " + env.environment + " already has every value of " + file);
     }
     int changed = values.values();
     List<String> files = result.files();
     if (output.json()) {
-      json.put("changed", true).put("commit", result.commit().get()).put("values", changed);
+      json.put("changed", true).put("values", changed);
       files.forEach(json.putArray("files")::add);
-      result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
-      out.flush();
-      output.print(json.put("pushed", result.pushedTo().isPresent()));
+      output.print(ChangeReport.committed(output, result, json));
       return ExitCodes.OK;
     }
-    out.println(
-        "Committed "
-            + result.commit().get().substring(0, 8)
-            + ": "
-            + changed
-            + (changed == 1 ? " value" : " values")
+    ChangeReport.committed(
+        out,
+        result,
+        ChangeReport.count(changed, "value")
             + " in "
-            + files.size()
-            + (files.size() == 1 ? " file" : " files")
+            + ChangeReport.count(files.size(), "file")
             + " of "
-            + environment);
-    result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
-    out.flush();
+            + env.environment);
     return ExitCodes.OK;
   }
 

@@ -2,10 +2,8 @@ package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gitconf.core.ConfigDiff;
 import io.gitconf.core.Json;
 import java.io.PrintWriter;
-import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,6 +36,11 @@ final class OutputOption {
     return spec.commandLine().getOut();
   }
 
+  /** Where warnings and errors go: standard error. */
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
   /** Where progress and notes go: standard output for people, standard error under JSON. */
   PrintWriter progress() {
     return json() ? spec.commandLine().getErr() : spec.commandLine().getOut();
@@ -52,18 +55,5 @@ final class OutputOption {
 
   static ObjectNode object() {
     return Json.MAPPER.createObjectNode();
-  }
-
-  /**
-   * One change of a {@link ConfigDiff} as {@code gitconf diff --output json} shows it; the diff has
-   * already masked secrets.
-   */
-  static ObjectNode change(ConfigDiff.Change change) {
-    ObjectNode item = object();
-    item.put("path", change.path());
-    item.put("kind", change.kind().name().toLowerCase(Locale.ROOT));
-    change.before().ifPresent(v -> item.set("before", v));
-    change.after().ifPresent(v -> item.set("after", v));
-    return item;
   }
 }

@@ -10,13 +10,11 @@ import io.gitconf.sync.SyncListener;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
     name = "rebuild",
@@ -29,25 +27,7 @@ import picocli.CommandLine.Option;
 final class RebuildCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin OutputOption output;
-
-  @Option(
-      names = "--repo",
-      required = true,
-      paramLabel = "URL|PATH",
-      description = "Config repository.")
-  String repo;
-
-  @Option(
-      names = "--branch",
-      defaultValue = "main",
-      description = "Branch (default: ${DEFAULT-VALUE}).")
-  String branch;
-
-  @Option(
-      names = "--cache-dir",
-      defaultValue = ".gitconf/git-cache",
-      description = "Where a remote is cloned.")
-  Path cacheDir;
+  @Mixin GitSourceOptions source;
 
   @Override
   public Integer call() {
@@ -61,7 +41,8 @@ final class RebuildCommand implements Callable<Integer> {
                 + versions
                 + " versions; rebuild needs an empty database");
       }
-      SyncSettings settings = SyncService.settings(repo, branch, Duration.ofSeconds(2), cacheDir);
+      SyncSettings settings =
+          SyncService.settings(source.repo, source.branch, Duration.ofSeconds(2), source.cacheDir);
       PrintWriter progress = output.progress();
       Rejections rejections = new Rejections(new OutcomePrinter(progress));
       try (Syncer syncer = new Syncer(db, settings, rejections)) {
@@ -70,8 +51,8 @@ final class RebuildCommand implements Callable<Integer> {
           ObjectNode json =
               OutputOption.object()
                   .put("database", db.describe())
-                  .put("repo", GitRemotes.redact(repo))
-                  .put("branch", branch)
+                  .put("repo", GitRemotes.redact(source.repo))
+                  .put("branch", source.branch)
                   .put("commits", mirrored)
                   .put("rejected", rejections.count);
           ObjectNode active = json.putObject("activeVersions");
@@ -88,9 +69,9 @@ final class RebuildCommand implements Callable<Integer> {
                 + mirrored
                 + (mirrored == 1 ? " commit" : " commits")
                 + " of "
-                + GitRemotes.redact(repo)
+                + GitRemotes.redact(source.repo)
                 + " ("
-                + branch
+                + source.branch
                 + ")");
         progress.flush();
       }

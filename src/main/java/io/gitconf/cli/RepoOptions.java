@@ -11,6 +11,7 @@ import java.util.Map;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,12 +19,7 @@ import picocli.CommandLine.Option;
  * commit.
  */
 final class RepoOptions {
-  @Option(
-      names = "--repo",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "Config repository directory (default: the current directory).")
-  Path repo;
+  @Mixin RepoDirectory directory;
 
   @ArgGroup(exclusive = true)
   Revision revision;
@@ -45,6 +41,7 @@ final class RepoOptions {
    * Loads the repository in the state asked for; the Git repository stays open only while loading.
    */
   ConfigRepository load() {
+    Path repo = directory.path();
     if (!Files.isDirectory(repo)) {
       throw new GitconfException.BadRequest(repo + ": no such directory");
     }
@@ -79,7 +76,7 @@ final class RepoOptions {
   }
 
   Repository openGit() {
-    return openGit(repo);
+    return openGit(directory.path());
   }
 
   /** Opens the Git repository that contains {@code repo}; a usage error when there is none. */

@@ -15,6 +15,7 @@ import java.io.Console;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Ansi;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -32,12 +33,7 @@ final class RollbackCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin OutputOption output;
 
-  @Option(
-      names = {"--env", "-e"},
-      required = true,
-      paramLabel = "ENV",
-      description = "Environment to roll back.")
-  String environment;
+  @Mixin EnvironmentOption env;
 
   @Option(
       names = "--to",
@@ -67,20 +63,20 @@ final class RollbackCommand implements Callable<Integer> {
     ChangeRequest request = change.request();
     try (Workspace workspace = change.open()) {
       ConfigRepository head = ConfigChange.head(workspace.target());
-      head.requireManifest().requireEnvironment(environment);
+      head.requireManifest().requireEnvironment(env.environment);
       ConfigSnapshot target;
       VersionRecord record;
       try (Database db = database.open()) {
         MirrorStore store = new MirrorStore(db.dataSource());
-        target = store.snapshot(environment, version);
+        target = store.snapshot(env.environment, version);
         record =
-            store.history(environment).stream()
+            store.history(env.environment).stream()
                 .filter(v -> v.version() == version)
                 .findFirst()
                 .orElseThrow();
       }
       return rollback(
-          workspace, request, RollbackPlan.of(head, environment, target, version), record);
+          workspace, request, RollbackPlan.of(head, env.environment, target, version), record);
     }
   }
 
@@ -90,18 +86,15 @@ final class RollbackCommand implements Callable<Integer> {
     PrintWriter out = output.out();
     ObjectNode json = result(diff).put("versionCommit", record.commitId());
     if (diff.isEmpty()) {
-      if (output.json()) {
-        output.print(json.put("committed", false));
-        return ExitCodes.OK;
-      }
-      out.println("No change: " + environment + " already equals version " + version);
-      out.flush();
-      return ExitCodes.OK;
+      return ChangeReport.unchanged(
+          output,
+          json.put("committed", false),
+          "No change: " + env.environment + " already equals version " + version);
     }
     if (!output.json()) {
       out.println(
           "Rolling "
-              + environment
+              + env.environment
               + " back to version "
               + version
               + " (commit "
@@ -119,31 +112,22 @@ final class RollbackCommand implements Callable<Integer> {
     ConfigChange.Result made = ConfigChange.apply(workspace.target(), request, plan.change());
     if (made.commit().isEmpty()) {
       throw new GitconfException.Conflict(
-          environment
+          env.environment
               + " already equals version "
               + version
               + " at the clone's last commit; nothing was changed");
     }
-    String commit = made.commit().get();
     if (output.json()) {
-      made.pushedTo().ifPresent(remote -> output.progress().println("Pushed to " + remote));
-      output.progress().flush();
-      output.print(
-          json.put("committed", true)
-              .put("commit", commit)
-              .put("pushed", made.pushedTo().isPresent()));
+      output.print(ChangeReport.committed(output, made, json.put("committed", true)));
       return ExitCodes.OK;
     }
-    out.println(
-        "Committed "
-            + commit.substring(0, 8)
-            + ": "
-            + environment
+    ChangeReport.committed(
+        out,
+        made,
+        env.environment
             + " as of version "
             + version
             + "; the syncer activates it as a new version");
-    made.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
-    out.flush();
     return ExitCodes.OK;
   }
 
@@ -153,10 +137,11 @@ final class RollbackCommand implements Callable<Integer> {
       MirrorStore store = new MirrorStore(db.dataSource());
       ConfigSnapshot current =
           store
-              .activeSnapshot(environment)
+              .activeSnapshot(env.environment)
               .orElseThrow(
-                  () -> new GitconfException.BadRequest(environment + " has no active version"));
-      ConfigSnapshot target = store.snapshot(environment, version);
+                  () ->
+                      new GitconfException.BadRequest(env.environment + " has no active version"));
+      ConfigSnapshot target = store.snapshot(env.environment, version);
       ConfigDiff diff = ConfigDiff.between(current, target, io.gitconf.core.SchemaSet.none());
       ObjectNode json = result(diff).put("breakGlass", true);
       // The same review as a Git rollback: the on-call engineer sees what goes live before it does.
@@ -165,37 +150,38 @@ final class RollbackCommand implements Callable<Integer> {
             "Break-glass: activate version "
                 + version
                 + " of "
-                + environment
+                + env.environment
                 + " in the mirror, without Git:");
         printChanges(out, diff);
       }
-      if (!approved(json, "activated", "Activate it now and pin " + environment + "? [y/N] ")) {
+      if (!approved(json, "activated", "Activate it now and pin " + env.environment + "? [y/N] ")) {
         return ExitCodes.USAGE;
       }
-      int previous = store.breakGlass(environment, version, change.user, change.reason);
+      int previous =
+          store.breakGlass(env.environment, version, change.author.user, change.author.reason);
       if (output.json()) {
         output.print(
             json.put("activated", true)
                 .put("previousVersion", previous)
                 .put("pinned", true)
-                .put("user", change.user));
+                .put("user", change.author.user));
         return ExitCodes.OK;
       }
       out.println(
           "BREAK-GLASS: "
-              + environment
+              + env.environment
               + " version "
               + version
               + " is active (was "
               + previous
               + "), "
-              + DiffCommand.summary(diff)
+              + DiffRenderer.summary(diff)
               + "; audited as "
-              + change.user);
+              + change.author.user);
       out.println(
-          environment
+          env.environment
               + " is pinned: later commits are mirrored but not activated until gitconf unpin --env "
-              + environment);
+              + env.environment);
       out.println(
           "Git still holds the newer configuration: make the rollback a commit too, then unpin.");
     }
@@ -204,17 +190,15 @@ final class RollbackCommand implements Callable<Integer> {
   }
 
   private void printChanges(PrintWriter out, ConfigDiff diff) {
-    out.println(environment + ": " + DiffCommand.summary(diff));
-    for (ConfigDiff.Change edit : diff.changes()) {
-      out.println("  " + DiffCommand.plainLine(edit));
-    }
+    DiffRenderer.print(out, Ansi.OFF, env.environment, diff);
     out.flush();
   }
 
   /** What the rollback changes, as its JSON result starts. */
   private ObjectNode result(ConfigDiff diff) {
-    ObjectNode json = OutputOption.object().put("environment", environment).put("version", version);
-    json.putArray("changes").addAll(diff.changes().stream().map(OutputOption::change).toList());
+    ObjectNode json =
+        OutputOption.object().put("environment", env.environment).put("version", version);
+    json.set("changes", DiffRenderer.changes(diff));
     return json;
   }
 

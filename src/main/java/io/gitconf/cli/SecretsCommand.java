@@ -20,11 +20,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "secrets",
     mixinStandardHelpOptions = true,
+    // -h and -V for every subcommand too.
+    scope = ScopeType.INHERIT,
     description = {
       "Encrypted secrets: ENC[v1,<scope>,<kid>,...] values, AES-256-GCM, keys from environment variables only.",
       "GITCONF_MASTER_KEY (base64, 32 bytes) derives a key per scope; GITCONF_KEY_<SCOPE> holds one scope's key;",
@@ -40,10 +43,7 @@ import picocli.CommandLine.Spec;
 final class SecretsCommand {
   private static final int MAX_PLAINTEXT_BYTES = 16 * 1024;
 
-  @Command(
-      name = "keygen",
-      mixinStandardHelpOptions = true,
-      description = "Print a new random master key.")
+  @Command(name = "keygen", description = "Print a new random master key.")
   static final class Keygen implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -64,7 +64,6 @@ final class SecretsCommand {
 
   @Command(
       name = "derive",
-      mixinStandardHelpOptions = true,
       description =
           "Print the key of one scope, derived from GITCONF_MASTER_KEY, to hand out as GITCONF_KEY_<SCOPE>.")
   static final class Derive implements Callable<Integer> {
@@ -88,7 +87,6 @@ final class SecretsCommand {
 
   @Command(
       name = "encrypt",
-      mixinStandardHelpOptions = true,
       description = {
         "Encrypt a secret read from standard input (never from the command line) under the current key id and",
         "commit it into the overlay of the environment (or base/), keeping the rest of the file as it is."
@@ -97,12 +95,7 @@ final class SecretsCommand {
     @Spec CommandSpec spec;
     @Mixin ChangeOptions change;
 
-    @Option(
-        names = "--env",
-        required = true,
-        paramLabel = "ENV",
-        description = "Environment, or base for base/.")
-    String environment;
+    @Mixin EnvironmentOption env;
 
     @Option(
         names = "--path",
@@ -134,32 +127,30 @@ final class SecretsCommand {
       try (Workspace workspace = change.open()) {
         // Checked before the secret is read, and again when it is written.
         SecretChanges.requireSecretPath(
-            ConfigChange.head(workspace.target()), environment, configPath);
+            ConfigChange.head(workspace.target()), env.environment, configPath);
         String encrypted =
-            SecretCipher.of(keys).encrypt(environment, configPath, readPlaintext(configPath));
+            SecretCipher.of(keys).encrypt(env.environment, configPath, readPlaintext(configPath));
         ConfigChange.Result result =
             ConfigChange.apply(
                 workspace.target(),
                 request,
-                SecretChanges.encrypt(environment, configPath, encrypted, keys));
-        String file = ConfigChange.overlayFile(environment, configPath.category());
+                SecretChanges.encrypt(env.environment, configPath, encrypted, keys));
+        String file = ConfigChange.overlayFile(env.environment, configPath.category());
         PrintWriter out = spec.commandLine().getOut();
         if (result.commit().isEmpty()) {
           out.println("No change: " + configPath + " in " + file + " is unchanged");
         } else {
-          out.println(
-              "Committed "
-                  + result.commit().get().substring(0, 8)
-                  + ": "
-                  + configPath
+          ChangeReport.committed(
+              out,
+              result,
+              configPath
                   + " encrypted for "
-                  + environment
+                  + env.environment
                   + " under key "
                   + keys.currentKeyId()
                   + " ("
                   + file
                   + ")");
-          result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
         }
         out.flush();
       }
@@ -170,7 +161,7 @@ final class SecretsCommand {
       Console console = System.console();
       if (console != null) {
         char[] typed =
-            console.readPassword("Value of %s for %s (not echoed): ", configPath, environment);
+            console.readPassword("Value of %s for %s (not echoed): ", configPath, env.environment);
         if (typed == null || typed.length == 0) {
           throw new GitconfException.BadRequest("no value given");
         }
@@ -197,7 +188,6 @@ final class SecretsCommand {
 
   @Command(
       name = "rotate",
-      mixinStandardHelpOptions = true,
       description = {
         "Re-encrypt every secret of the repository under the current key id, as one commit.",
         "Set GITCONF_MASTER_KEY_ID=NEW with its key, and keep the old key as GITCONF_MASTER_KEY_<OLD>."
@@ -219,20 +209,14 @@ final class SecretsCommand {
         if (result.commit().isEmpty()) {
           out.println("Nothing to rotate: every secret is already under key " + kid);
         } else {
-          int count = rotation.count();
-          int files = result.files().size();
-          out.println(
-              "Committed "
-                  + result.commit().get().substring(0, 8)
-                  + ": "
-                  + count
-                  + (count == 1 ? " secret" : " secrets")
+          ChangeReport.committed(
+              out,
+              result,
+              ChangeReport.count(rotation.count(), "secret")
                   + " re-encrypted under key "
                   + kid
                   + " in "
-                  + files
-                  + (files == 1 ? " file" : " files"));
-          result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
+                  + ChangeReport.count(result.files().size(), "file"));
         }
         out.flush();
       }

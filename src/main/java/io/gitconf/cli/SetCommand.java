@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -29,11 +28,7 @@ final class SetCommand implements Callable<Integer> {
   @Mixin ChangeOptions change;
   @Mixin OutputOption output;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "PATH",
-      description = "e.g. risk.parameters.maxPositionSizeUsd")
-  String path;
+  @Mixin PathParameter path;
 
   @Parameters(
       index = "1",
@@ -41,40 +36,32 @@ final class SetCommand implements Callable<Integer> {
       description = "A YAML value: 250, true, live, \"010\", [a, b].")
   String value;
 
-  @Option(
-      names = {"--env", "-e"},
-      required = true,
-      paramLabel = "ENV",
-      description = "Environment, or base.")
-  String environment;
+  @Mixin EnvironmentOption env;
 
   @Override
   public Integer call() {
-    ConfigPath configPath = ConfigPath.parse(path);
+    ConfigPath configPath = path.parse();
     JsonNode parsed = OverlayEditor.parseValue(value);
     ChangeRequest request = change.request();
     try (Workspace workspace = change.open()) {
       ConfigChange.Result result =
           ConfigChange.apply(
-              workspace.target(), request, Change.set(environment, configPath, parsed));
+              workspace.target(), request, Change.set(env.environment, configPath, parsed));
       return report(configPath, parsed, result);
     }
   }
 
   private int report(ConfigPath configPath, JsonNode parsed, ConfigChange.Result result) {
-    String file = ConfigChange.overlayFile(environment, configPath.category());
+    String file = ConfigChange.overlayFile(env.environment, configPath.category());
     if (output.json()) {
       ObjectNode json = OutputOption.object();
       json.put("changed", result.commit().isPresent());
-      result.commit().ifPresent(c -> json.put("commit", c));
       json.put("path", configPath.toString());
       json.set("value", SecretMask.forDisplay(SchemaSet.none(), configPath, parsed));
-      json.put("environment", environment);
+      json.put("environment", env.environment);
       json.put("file", file);
       if (result.commit().isPresent()) {
-        result.pushedTo().ifPresent(remote -> output.progress().println("Pushed to " + remote));
-        output.progress().flush();
-        json.put("pushed", result.pushedTo().isPresent());
+        ChangeReport.committed(output, result, json);
       }
       output.print(json);
       return ExitCodes.OK;
@@ -86,20 +73,10 @@ final class SetCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    out.println(
-        "Committed "
-            + result.commit().get().substring(0, 8)
-            + ": "
-            + configPath
-            + " = "
-            + Values.text(parsed)
-            + " in "
-            + environment
-            + " ("
-            + file
-            + ")");
-    result.pushedTo().ifPresent(remote -> out.println("Pushed to " + remote));
-    out.flush();
+    ChangeReport.committed(
+        out,
+        result,
+        configPath + " = " + Values.text(parsed) + " in " + env.environment + " (" + file + ")");
     return ExitCodes.OK;
   }
 }

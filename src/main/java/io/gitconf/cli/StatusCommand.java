@@ -11,9 +11,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "status",
@@ -22,7 +20,6 @@ import picocli.CommandLine.Spec;
         "The mirror: active version of each environment, last synced commit, rejected commits and"
             + " force pushes.")
 final class StatusCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
 
   @Option(
@@ -32,11 +29,7 @@ final class StatusCommand implements Callable<Integer> {
           "How many rejected commits and force pushes to list (default: ${DEFAULT-VALUE}).")
   int recent;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() {
@@ -44,8 +37,8 @@ final class StatusCommand implements Callable<Integer> {
     try (Database db = database.open()) {
       status = MirrorReader.of(db.dataSource()).status(recent);
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.JSON) {
+    PrintWriter out = output.out();
+    if (output.json()) {
       out.println(Json.pretty(json(status)));
     } else {
       print(out, status);

@@ -4,7 +4,6 @@ import io.gitconf.sync.Database;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,33 +25,8 @@ final class SyncCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
-  @Mixin VerboseOption verbose;
-
-  @Option(
-      names = "--repo",
-      required = true,
-      paramLabel = "URL|PATH",
-      description = "Config repository: a local path (read in place) or a URL (fetched).")
-  String repo;
-
-  @Option(
-      names = "--branch",
-      defaultValue = "main",
-      description = "Branch to follow (default: ${DEFAULT-VALUE}).")
-  String branch;
-
-  @Option(
-      names = "--poll",
-      defaultValue = "2s",
-      converter = DurationConverter.class,
-      description = "How often to fetch (default: ${DEFAULT-VALUE}).")
-  Duration poll;
-
-  @Option(
-      names = "--cache-dir",
-      defaultValue = ".gitconf/git-cache",
-      description = "Where remote repositories are cloned (default: ${DEFAULT-VALUE}).")
-  Path cacheDir;
+  @Mixin SyncerOptions options;
+  @Mixin GitSourceOptions source;
 
   @Option(
       names = "--webhook-port",
@@ -60,23 +34,24 @@ final class SyncCommand implements Callable<Integer> {
       description = "Also accept push webhooks (POST /webhook, HMAC-SHA256 signed).")
   Integer webhookPort;
 
-  @Option(
-      names = "--metrics-port",
-      paramLabel = "PORT",
-      description = "Serve /health and /metrics (Prometheus) on this port.")
-  Integer metricsPort;
-
   @Override
   public Integer call() throws InterruptedException {
-    verbose.apply();
+    options.verbose.apply();
+    Duration poll = options.poll(Duration.ofSeconds(2));
     PrintWriter out = spec.commandLine().getOut();
     try (SyncService service = new SyncService()) {
       Database db = service.own(database.open());
-      SyncSettings settings = SyncService.settings(repo, branch, poll, cacheDir);
+      SyncSettings settings =
+          SyncService.settings(source.repo, source.branch, poll, source.cacheDir);
       Syncer syncer = service.own(new Syncer(db, settings, new OutcomePrinter(out)));
       out.println(
-          "gitconf sync: " + settings.redactedSource() + " (" + branch + ") -> " + db.describe());
-      service.metrics(metricsPort, syncer, poll, out);
+          "gitconf sync: "
+              + settings.redactedSource()
+              + " ("
+              + source.branch
+              + ") -> "
+              + db.describe());
+      service.metrics(options.metricsPort, syncer, poll, out);
       service.webhook(webhookPort, syncer, out);
       out.flush();
       syncer.start();

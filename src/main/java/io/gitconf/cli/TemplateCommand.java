@@ -6,19 +6,19 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "template",
     mixinStandardHelpOptions = true,
+    // -h and -V for every subcommand too.
+    scope = ScopeType.INHERIT,
     description = "Configuration templates that gitconf init can start a repository from.",
     subcommands = {TemplateCommand.List.class, TemplateCommand.Show.class})
 final class TemplateCommand {
 
-  @Command(
-      name = "list",
-      mixinStandardHelpOptions = true,
-      description = "List the shipped templates.")
+  @Command(name = "list", description = "List the shipped templates.")
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -72,10 +72,7 @@ final class TemplateCommand {
     }
   }
 
-  @Command(
-      name = "show",
-      mixinStandardHelpOptions = true,
-      description = "Print a template's files.")
+  @Command(name = "show", description = "Print a template's files.")
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(
     name = "unpin",
@@ -20,39 +19,26 @@ final class UnpinCommand implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin OutputOption output;
 
-  @Option(
-      names = {"--env", "-e"},
-      required = true,
-      paramLabel = "ENV",
-      description = "Pinned environment.")
-  String environment;
+  @Mixin EnvironmentOption env;
 
-  @Option(
-      names = "--user",
-      required = true,
-      paramLabel = "USER",
-      description = "Who lifts the pin.")
-  String user;
-
-  @Option(names = "--reason", required = true, paramLabel = "REASON", description = "Why.")
-  String reason;
+  @Mixin AuthorOptions author;
 
   @Override
   public Integer call() {
     int active;
     try (Database db = database.open()) {
-      active = new MirrorStore(db.dataSource()).unpin(environment, user, reason);
+      active = new MirrorStore(db.dataSource()).unpin(env.environment, author.user, author.reason);
     }
     if (output.json()) {
       output.print(
           OutputOption.object()
-              .put("environment", environment)
+              .put("environment", env.environment)
               .put("pinned", false)
               .put("activeVersion", active));
       return ExitCodes.OK;
     }
     PrintWriter out = output.out();
-    out.println(environment + " is no longer pinned; version " + active + " is active");
+    out.println(env.environment + " is no longer pinned; version " + active + " is active");
     out.flush();
     return ExitCodes.OK;
   }

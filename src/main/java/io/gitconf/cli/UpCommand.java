@@ -45,24 +45,12 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--once", description = "Mirror what is there, print it, and exit.")
   boolean once;
 
-  @Option(
-      names = "--poll",
-      defaultValue = "1s",
-      converter = DurationConverter.class,
-      description = "How often to look for new commits (default: ${DEFAULT-VALUE}).")
-  Duration poll;
-
-  @Option(
-      names = "--metrics-port",
-      paramLabel = "PORT",
-      description = "Serve /health and /metrics on this port.")
-  Integer metricsPort;
-
-  @Mixin VerboseOption verbose;
+  @Mixin SyncerOptions options;
 
   @Override
   public Integer call() throws InterruptedException {
-    verbose.apply();
+    options.verbose.apply();
+    Duration poll = options.poll(Duration.ofSeconds(1));
     PrintWriter out = spec.commandLine().getOut();
     Path repo = dir.resolve("demo-repo");
     Path data = dir.resolve("pg");
@@ -90,7 +78,7 @@ final class UpCommand implements Callable<Integer> {
         out.flush();
         return ExitCodes.OK;
       }
-      service.metrics(metricsPort, syncer, poll, out);
+      service.metrics(options.metricsPort, syncer, poll, out);
       out.println();
       out.println("Try a change:");
       out.println("  edit " + repo.resolve("environments/dev/risk.yaml"));

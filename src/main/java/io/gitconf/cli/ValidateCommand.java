@@ -13,9 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "validate",
@@ -30,36 +27,22 @@ import picocli.CommandLine.Spec;
       "not proven to decrypt; --verbose prints those notes also when no key is set at all."
     })
 final class ValidateCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin RepoOptions repo;
 
-  @Option(
-      names = "--env",
-      paramLabel = "ENV",
-      description = "Validate only these environments (repeatable).")
-  List<String> environments;
+  @Mixin EnvironmentsOption environments;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
-  @Option(
-      names = {"-v", "--verbose"},
-      description = "Also note the encrypted values no key could prove, when no key is set at all.")
-  boolean verbose;
+  @Mixin VerboseOption verbose;
 
   @Override
   public Integer call() {
     ConfigRepository repository = repo.load();
-    List<String> envs = environments;
-    if (envs != null) {
-      envs.forEach(env -> repository.requireManifest().requireEnvironment(env));
-    }
+    verbose.apply();
+    environments.environments.forEach(env -> repository.requireManifest().requireEnvironment(env));
     List<String> selected =
-        envs != null
-            ? envs
+        environments.given()
+            ? environments.environments
             : repository.manifest().map(m -> m.environmentNames()).orElse(List.of());
     // With keys in the environment, every secret they can open is also proven to decrypt.
     EncryptionKeys keys = Keys.fromEnvironment();
@@ -67,9 +50,9 @@ final class ValidateCommand implements Callable<Integer> {
     Map<String, Integer> unproven =
         SecretRules.unproven(selected.stream().map(repository::snapshot).toList(), keys);
     long errors = problems.stream().filter(Problem::isError).count();
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    if (output == OutputFormat.JSON) {
+    PrintWriter out = output.out();
+    PrintWriter err = output.err();
+    if (output.json()) {
       out.println(Json.pretty(report(repository, problems, errors, unproven)));
     } else {
       // One report on one stream, in reading order: what passes on stdout, what fails on stderr.
@@ -78,7 +61,7 @@ final class ValidateCommand implements Callable<Integer> {
       report.println(summary(repository, errors, problems.size() - errors));
     }
     out.flush();
-    if (verbose || !keys.isEmpty()) {
+    if (verbose.verbose || !keys.isEmpty()) {
       noteUnproven(unproven);
     }
     err.flush();
@@ -105,7 +88,7 @@ final class ValidateCommand implements Callable<Integer> {
    * would repeat that on every run and every hooked commit; {@code --verbose} prints them anyway.
    */
   private void noteUnproven(Map<String, Integer> unproven) {
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = output.err();
     unproven.forEach(
         (scope, count) ->
             err.println(

@@ -4,13 +4,15 @@ import ch.qos.logback.classic.Level;
 import picocli.CommandLine.Option;
 
 /**
- * {@code -v}/{@code --verbose} of the long-running commands: debug logging with stack traces, as
- * {@code GITCONF_LOG_LEVEL=debug} gives every command.
+ * {@code -v}/{@code --verbose}: debug logging with stack traces, as {@code GITCONF_LOG_LEVEL=debug}
+ * gives every command, and the notes a command prints only when asked ({@code validate}).
  */
 final class VerboseOption {
   @Option(
       names = {"-v", "--verbose"},
-      description = "Log at debug level, with stack traces (any command: GITCONF_LOG_LEVEL=debug).")
+      description =
+          "More detail: every note, and logging at debug level with stack traces (any command:"
+              + " GITCONF_LOG_LEVEL=debug).")
   boolean verbose;
 
   /** Switches the program's logging to debug when asked; call before the command's work. */

@@ -6,15 +6,11 @@ import io.gitconf.mirror.MirrorReader;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.IntegrityCheck;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.lib.Repository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(
     name = "verify",
@@ -28,30 +24,22 @@ import picocli.CommandLine.Spec;
       "Lists every discrepancy and exits 1 if there is one."
     })
 final class VerifyCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
 
-  @Option(
-      names = "--repo",
-      paramLabel = "DIR",
-      description = "Config repository to compare active versions with.")
-  Path repo;
+  /** Without it, nothing is compared with Git (the current directory is not assumed). */
+  @Mixin RepoDirectory repo;
 
-  @Option(
-      names = "--output",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE}).")
-  OutputFormat output;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() {
     IntegrityCheck.Report report;
     try (Database db = database.open();
-        Repository git = repo == null ? null : RepoOptions.openGit(repo)) {
+        Repository git = repo.given() ? RepoOptions.openGit(repo.path()) : null) {
       report = IntegrityCheck.run(MirrorReader.of(db.dataSource()), Optional.ofNullable(git));
     }
-    PrintWriter out = spec.commandLine().getOut();
-    if (output == OutputFormat.JSON) {
+    PrintWriter out = output.out();
+    if (output.json()) {
       ObjectNode json = Json.MAPPER.valueToTree(report);
       json.put("ok", report.ok());
       out.println(Json.pretty(json));
@@ -63,7 +51,7 @@ final class VerifyCommand implements Callable<Integer> {
               + " versions, "
               + report.auditRows()
               + " audit rows"
-              + (repo == null
+              + (!repo.given()
                   ? ""
                   : ", " + report.gitComparisons() + " active versions compared with Git")
               + " verified");

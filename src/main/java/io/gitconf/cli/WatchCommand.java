@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,6 +35,9 @@ import picocli.CommandLine.Spec;
       "remote (--git URL --branch B)."
     })
 final class WatchCommand implements Callable<Integer> {
+  private static final Pattern COMMIT = Pattern.compile("\\b([0-9a-f]{10})[0-9a-f]{30}\\b");
+  private static final Pattern CHECKSUM = Pattern.compile("\\b([0-9a-f]{12})[0-9a-f]{52}\\b");
+
   @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
 
@@ -298,28 +302,36 @@ final class WatchCommand implements Callable<Integer> {
           + " -> "
           + v.afterText()
           + "  ("
-          + v.version()
+          + shortened(v.version())
           + ")";
     }
     if (event instanceof ConfigChangeEvent.VersionActivated v) {
       return "activated "
           + v.environment()
           + " "
-          + v.version()
+          + shortened(v.version())
           + " (checksum "
-          + v.checksum()
+          + shortened(v.checksum())
           + ")";
     }
     if (event instanceof ConfigChangeEvent.RestartRequired r) {
       return "restart   "
           + String.join(", ", r.paths())
           + " changed; kept until a restart  ("
-          + r.version()
+          + shortened(r.version())
           + ")";
     }
     if (event instanceof ConfigChangeEvent.ReloadFailed f) {
       return "failed    still serving the previous version: " + String.join("; ", f.reasons());
     }
     return "lost      " + ((ConfigChangeEvent.EventsLost) event).count() + " events (too slow)";
+  }
+
+  /**
+   * A version or checksum as status and history print them: a commit id cut to 10 digits, a
+   * checksum to 12. The JSON lines keep them whole, for scripts.
+   */
+  static String shortened(String text) {
+    return CHECKSUM.matcher(COMMIT.matcher(text).replaceAll("$1")).replaceAll("$1");
   }
 }

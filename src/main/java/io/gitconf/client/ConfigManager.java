@@ -325,6 +325,14 @@ public final class ConfigManager implements AutoCloseable {
   }
 
   /**
+   * How this manager is doing: the snapshot served, when a reload last succeeded, the failure it is
+   * in (if any), failures by cause and events lost. For health checks and metrics.
+   */
+  public ClientStatus status() {
+    return reloader.status(source.describe(), notifier.lost());
+  }
+
+  /**
    * Loads the source now and applies what changed. Returns false (and tells subscribers {@code
    * ReloadFailed}) when the new configuration cannot be loaded, validated or bound; the current
    * snapshot is kept.

@@ -3,11 +3,17 @@ package io.gitconf.client;
 import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Problem;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,8 +43,20 @@ final class Reloader {
   /** What the source last gave, so an unchanged source is not applied (or reported) twice. */
   private String lastFingerprint;
 
-  /** The reasons of the last failed reload, so a source that stays down is reported once. */
-  private List<String> lastFailure;
+  /**
+   * The reasons of the last failed reload, so a source that stays down is reported once; empty once
+   * a reload succeeds. Volatile for {@link #status}.
+   */
+  private volatile List<String> lastFailure;
+
+  /** When a load last succeeded (changed or not); null before the first. For {@link #status}. */
+  private volatile Instant lastSuccess;
+
+  /** False while the last attempt could not reach the source. For {@link #status}. */
+  private volatile boolean reachable;
+
+  /** Failed reload attempts by cause ({@link #cause}); every attempt counts, repeated or not. */
+  private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
 
   /**
    * The TTL poll: always for a source that can miss telling of a change, and for any source until a
@@ -62,7 +80,14 @@ final class Reloader {
     this.current = first;
     this.lastFingerprint = fingerprint;
     this.lastFailure = failure;
+    this.reachable = failure.isEmpty();
+    if (failure.isEmpty()) {
+      this.lastSuccess = Instant.now(CLOCK);
+    }
   }
+
+  /** The clock of {@link ClientStatus#lastSuccessfulReload()}. */
+  private static final Clock CLOCK = Clock.systemUTC();
 
   /**
    * Loads the first snapshot; when the source cannot give one, the last-known-good cache's, with a
@@ -95,19 +120,36 @@ final class Reloader {
             e);
       }
       String why = firstLine(e);
+      Reloader fromCache =
+          new Reloader(
+              source,
+              environment,
+              cache,
+              notifier,
+              cached.get().snapshot(),
+              cached.get().fingerprint(),
+              List.of(firstLine(e)));
+      fromCache.count(e);
       LOG.warn(
           "{}; serving the last-known-good snapshot ({}) until it can be reloaded",
           why.startsWith(source.describe()) ? why : source.describe() + ": " + why,
           cached.get().snapshot());
-      return new Reloader(
-          source,
-          environment,
-          cache,
-          notifier,
-          cached.get().snapshot(),
-          cached.get().fingerprint(),
-          List.of(firstLine(e)));
+      return fromCache;
     }
+  }
+
+  /** What a health check or a metric shows of this client: see {@link ClientStatus}. */
+  ClientStatus status(String sourceDescription, long eventsLost) {
+    Map<String, Long> byCause = new TreeMap<>();
+    failures.forEach((cause, count) -> byCause.put(cause, count.sum()));
+    return new ClientStatus(
+        sourceDescription,
+        current,
+        Optional.ofNullable(lastSuccess),
+        lastFailure,
+        reachable,
+        byCause,
+        eventsLost);
   }
 
   ClientSnapshot current() {
@@ -214,6 +256,7 @@ final class Reloader {
 
   /** Reports a failed reload, once while the same failure repeats (a source that stays down). */
   private void failed(GitconfException e) {
+    count(e);
     List<String> reasons =
         e instanceof GitconfException.ValidationFailed validation
             ? validation.problems().stream().map(Problem::toString).toList()
@@ -232,6 +275,8 @@ final class Reloader {
   }
 
   private void recovered() {
+    lastSuccess = Instant.now(CLOCK);
+    reachable = true;
     if (!lastFailure.isEmpty()) {
       LOG.info("{}: reachable again, serving {}", source.describe(), current);
       lastFailure = List.of();
@@ -240,6 +285,23 @@ final class Reloader {
         poll.cancel(false);
       }
     }
+  }
+
+  /** Counts a failed attempt under its cause, and whether the source could be reached. */
+  private void count(GitconfException e) {
+    reachable = !(e instanceof GitconfException.Unavailable);
+    failures.computeIfAbsent(cause(e), c -> new LongAdder()).increment();
+  }
+
+  /**
+   * The cause of a failure as metrics name it: the exception's kind in snake case ({@code
+   * unavailable}, {@code validation_failed}, {@code decryption}, ...).
+   */
+  static String cause(GitconfException e) {
+    return e.getClass()
+        .getSimpleName()
+        .replaceAll("([a-z])([A-Z])", "$1_$2")
+        .toLowerCase(java.util.Locale.ROOT);
   }
 
   /**

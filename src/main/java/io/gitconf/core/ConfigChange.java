@@ -80,6 +80,9 @@ public final class ConfigChange {
    *     files, is locked by another change too long, or the remote moved
    * @throws GitconfException.Unavailable when the clone or its remote cannot be used
    */
+  // "try": the clone's lock is held for the whole block by being open; nothing in it calls the
+  // lock.
+  @SuppressWarnings("try")
   public static Result apply(ChangeTarget target, ChangeRequest request, Change change) {
     PersonIdent author = request.author();
     Git git = target.git();

@@ -38,30 +38,31 @@ public final class SyncMetrics {
   private volatile List<ReleaseState> lastReleases = List.of();
 
   SyncMetrics() {
-    Gauge.builder("gitconf_sync_lag_commits", lagCommits, AtomicLong::get)
-        .description("Commits on the branch not yet mirrored")
-        .register(registry);
-    Gauge.builder("gitconf_sync_lag_seconds", lagSeconds, AtomicLong::get)
-        .description("Age of the oldest commit not yet mirrored, 0 when up to date")
-        .register(registry);
-    Gauge.builder("gitconf_sync_leader", leader, AtomicLong::get)
-        .description("1 when this syncer holds the leader lock, 0 on standby")
-        .register(registry);
-    Gauge.builder("gitconf_sync_last_commit_timestamp_seconds", lastCommitTime, AtomicLong::get)
-        .description("Commit time of the last processed commit")
-        .register(registry);
+    gauge("gitconf_sync_lag_commits", lagCommits, "Commits on the branch not yet mirrored");
+    gauge(
+        "gitconf_sync_lag_seconds",
+        lagSeconds,
+        "Age of the oldest commit not yet mirrored, 0 when up to date");
+    gauge("gitconf_sync_leader", leader, "1 when this syncer holds the leader lock, 0 on standby");
+    gauge(
+        "gitconf_sync_last_commit_timestamp_seconds",
+        lastCommitTime,
+        "Commit time of the last processed commit");
     versionsMirrored =
-        Counter.builder("gitconf_sync_versions_mirrored")
-            .description("Versions activated by this syncer")
-            .register(registry);
-    commitsRejected =
-        Counter.builder("gitconf_sync_commits_rejected")
-            .description("Commits rejected by validation")
-            .register(registry);
+        counter("gitconf_sync_versions_mirrored", "Versions activated by this syncer");
+    commitsRejected = counter("gitconf_sync_commits_rejected", "Commits rejected by validation");
     commitsProcessed =
-        Counter.builder("gitconf_sync_commits_processed")
-            .description("Commits processed (mirrored, unchanged or rejected)")
-            .register(registry);
+        counter(
+            "gitconf_sync_commits_processed",
+            "Commits processed (mirrored, unchanged or rejected)");
+  }
+
+  private void gauge(String name, AtomicLong value, String description) {
+    Gauge.builder(name, value, AtomicLong::get).description(description).register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
   }
 
   void processed(CommitOutcome outcome) {

@@ -13,6 +13,8 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,9 +95,14 @@ public final class WebhookServer implements AutoCloseable {
         return true;
       }
       String given = request.getHeaders().get(SIGNATURE_HEADER);
-      Content.Source.asByteArrayAsync(request, limits.maxBody())
-          .whenComplete(
-              (body, failure) -> {
+      // Blocking: the push callback and the response may wait, so Jetty runs it on a thread of its
+      // pool rather than on the one reading the network.
+      Content.Source.asByteArrayAsync(
+          request,
+          limits.maxBody(),
+          Promise.Invocable.from(
+              InvocationType.BLOCKING,
+              (byte[] body, Throwable failure) -> {
                 if (failure != null) {
                   // Too large when sent without a length, or not sent within the idle timeout.
                   refuse(
@@ -117,7 +124,7 @@ public final class WebhookServer implements AutoCloseable {
                 }
                 onPush.run();
                 HttpEndpoint.respond(response, callback, HttpStatus.ACCEPTED_202, "fetching\n");
-              });
+              }));
       return true;
     }
 

@@ -42,8 +42,11 @@ class MirrorSecretMaskingTest {
 
   @TempDir Path dir;
 
-  @Test
-  void mirrorReadsNeverShowTheSecretsPlaintextOrCiphertext() throws Exception {
+  /** Prod's two versions in the mirror: the API key rotated, and the slippage lowered. */
+  private record Mirrored(
+      Path repo, String first, String second, String oldCiphertext, String newCiphertext) {}
+
+  private Mirrored mirrorTwoVersions(String db) throws Exception {
     SecretCipher cipher =
         SecretCipher.of(EncryptionKeys.from(Map.of(EncryptionKeys.MASTER_KEY, DEMO_KEY)));
     String oldCiphertext = cipher.encrypt("prod", API_KEY, Secret.of(OLD_PLAINTEXT));
@@ -51,8 +54,7 @@ class MirrorSecretMaskingTest {
     Path repo = GoldenRepos.templateWithoutReleases(dir.resolve("repo"));
     Path prodTrader = repo.resolve("environments/prod/trader.yaml");
     String template = Files.readString(prodTrader);
-    try (TestDatabase testDb = TestDatabase.create();
-        Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
       Files.writeString(prodTrader, withApiKey(template, oldCiphertext));
       String first = commit(git, "Trading configuration", "2026-01-05T09:01:00Z");
       Files.writeString(
@@ -60,7 +62,6 @@ class MirrorSecretMaskingTest {
           withApiKey(template, newCiphertext)
               .replace("defaultSlippageBps: 30", "defaultSlippageBps: 25"));
       String second = commit(git, "Rotate the trading API key", "2026-01-05T09:02:00Z");
-      String db = testDb.jdbcUrl();
       try (Database database = Database.connect(db, Optional.empty());
           Syncer syncer =
               new Syncer(
@@ -69,7 +70,56 @@ class MirrorSecretMaskingTest {
                   SyncListener.NONE)) {
         assertThat(syncer.syncOnce()).isEqualTo(2);
       }
+      return new Mirrored(repo, first, second, oldCiphertext, newCiphertext);
+    }
+  }
 
+  /**
+   * Both kinds of rollback preview what they change with the lines diff prints for the same pair of
+   * versions (from the active one to the target), in text and in JSON.
+   */
+  @Test
+  void rollbackPreviewsPrintWhatDiffPrintsForTheSamePairOfVersions() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create()) {
+      String db = testDb.jdbcUrl();
+      Path repo = mirrorTwoVersions(db).repo();
+      Cli.Result diff = Cli.run("diff", "--db", db, "--env", "prod", "--from", "2", "--to", "1");
+      assertThat(diff.exitCode()).as(diff.err()).isZero();
+      List<String> diffLines = diff.out().lines().toList();
+      assertThat(diffLines.subList(0, 2))
+          .containsExactly("--- prod version 2", "+++ prod version 1");
+      List<String> changes = diffLines.subList(2, diffLines.size());
+      assertThat(changes)
+          .containsExactly(
+              "prod: 2 changed",
+              "  ~ trader.apiKey: **** (changed)",
+              "  ~ trader.defaultSlippageBps: 25 -> 30");
+      Cli.Result diffJson =
+          Cli.run(
+              "diff", "--db", db, "--env", "prod", "--from", "2", "--to", "1", "--output", "json");
+      String jsonChanges =
+          Json.canonical(Json.parse("diff", diffJson.out()).at("/environments/prod"));
+      for (boolean breakGlass : List.of(false, true)) {
+        Cli.Result text = Cli.run(rollback(db, repo, breakGlass, "text"));
+        List<String> lines = text.out().lines().toList();
+        assertThat(lines.subList(1, lines.size())).as(text.out()).isEqualTo(changes);
+        Cli.Result json = Cli.run(rollback(db, repo, breakGlass, "json"));
+        assertThat(Json.canonical(Json.parse("rollback", json.out()).get("changes")))
+            .isEqualTo(jsonChanges);
+      }
+    }
+  }
+
+  @Test
+  void mirrorReadsNeverShowTheSecretsPlaintextOrCiphertext() throws Exception {
+    try (TestDatabase testDb = TestDatabase.create()) {
+      String db = testDb.jdbcUrl();
+      Mirrored mirrored = mirrorTwoVersions(db);
+      Path repo = mirrored.repo();
+      String first = mirrored.first();
+      String second = mirrored.second();
+      String oldCiphertext = mirrored.oldCiphertext();
+      String newCiphertext = mirrored.newCiphertext();
       Map<String, Cli.Result> outputs = new LinkedHashMap<>();
       for (String format : List.of("text", "json")) {
         outputs.put(

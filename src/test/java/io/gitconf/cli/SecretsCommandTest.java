@@ -560,7 +560,7 @@ class SecretsCommandTest {
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
     root.addAppender(logs);
-    root.setLevel(Level.ALL);
+    root.setLevel(Level.TRACE);
     List<Cli.Result> succeeded = new ArrayList<>();
     List<Cli.Result> failed = new ArrayList<>();
     System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));

@@ -384,7 +384,10 @@ class ClientSnapshotTest {
             "MevProtection",
             "TokenConfig",
             "MonitoringConfig",
-            "CircuitBreakerConfig");
+            "CircuitBreakerConfig",
+            // For health checks, metrics and property-based frameworks (Spring, MicroProfile).
+            "ClientStatus",
+            "PropertyValues");
     // No public signature hands out or takes core's or Jackson's internals.
     Set<String> allowedFromCore =
         Set.of(

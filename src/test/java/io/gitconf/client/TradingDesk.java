@@ -22,16 +22,16 @@ import org.eclipse.jgit.transport.URIish;
 /**
  * Everything a client test needs around it, all real: a bare "remote" config repository made from
  * the trading template, an engineer's clone of it, a PostgreSQL mirror and a syncer following the
- * remote's {@code main}.
+ * remote's {@code main}. Public for the integrations' tests.
  */
-final class TradingDesk implements AutoCloseable {
-  static final PersonIdent ADA = new PersonIdent("Ada Trader", "ada@desk.example");
-  static final PersonIdent BO = new PersonIdent("Bo Risk", "bo@desk.example");
+public final class TradingDesk implements AutoCloseable {
+  public static final PersonIdent ADA = new PersonIdent("Ada Trader", "ada@desk.example");
+  public static final PersonIdent BO = new PersonIdent("Bo Risk", "bo@desk.example");
 
   final Path origin;
   final Path clone;
   final Git git;
-  final TestDatabase testDb;
+  public final TestDatabase testDb;
   final Database database;
   private final Path dir;
   private Syncer syncer;
@@ -46,7 +46,7 @@ final class TradingDesk implements AutoCloseable {
   }
 
   /** The remote with the template as its first commit, a clone of it, and an empty mirror. */
-  static TradingDesk open(Path dir) {
+  public static TradingDesk open(Path dir) {
     try {
       Path origin = dir.resolve("origin.git");
       Git.init().setBare(true).setInitialBranch("main").setGitDir(origin.toFile()).call().close();
@@ -66,7 +66,7 @@ final class TradingDesk implements AutoCloseable {
   }
 
   /** Replaces {@code old} with {@code replacement} in a file of the engineer's clone. */
-  TradingDesk edit(String file, String old, String replacement) {
+  public TradingDesk edit(String file, String old, String replacement) {
     try {
       Path path = clone.resolve(file);
       String text = Files.readString(path);
@@ -100,7 +100,7 @@ final class TradingDesk implements AutoCloseable {
   }
 
   /** Commits every change of the clone and pushes it to the remote. */
-  RevCommit commit(PersonIdent author, String message) {
+  public RevCommit commit(PersonIdent author, String message) {
     try {
       git.pull().setRemote("origin").setRemoteBranchName("main").call();
     } catch (GitAPIException e) {
@@ -123,7 +123,7 @@ final class TradingDesk implements AutoCloseable {
   }
 
   /** Starts a syncer following the remote's main, polling every {@code poll}. */
-  Syncer startSyncer(Duration poll) {
+  public Syncer startSyncer(Duration poll) {
     syncer =
         new Syncer(
             database,
@@ -134,7 +134,7 @@ final class TradingDesk implements AutoCloseable {
   }
 
   /** Mirrors what the remote holds now, on this thread. */
-  int syncOnce() {
+  public int syncOnce() {
     try (Syncer once =
         new Syncer(
             database,

@@ -56,6 +56,8 @@ class ConfigChangeTest {
     }
   }
 
+  // "try": the holder thread keeps the lock by keeping it open; it never calls it.
+  @SuppressWarnings("try")
   @Test
   void aLockHeldByAnotherThreadIsAConflictAfterABoundedWait() throws Exception {
     try (TestGitRepo repo = TestGitRepo.withFirstCommit(dir.resolve("repo"))) {

@@ -54,7 +54,7 @@ class SecretTest {
     logs.start();
     logger.addAppender(logs);
     Level level = logger.getLevel();
-    logger.setLevel(Level.ALL);
+    logger.setLevel(Level.TRACE);
     try {
       logger.debug("api key {}", secret);
       logger.info("keys {}", Map.of("apiKey", secret));

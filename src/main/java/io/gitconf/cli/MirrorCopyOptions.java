@@ -1,0 +1,35 @@
+package io.gitconf.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.function.BiConsumer;
+import picocli.CommandLine.Mixin;
+
+/**
+ * What {@code backup} and {@code restore} share: the mirror database, {@code --output}, and the
+ * per-table progress both report while they copy rows (on standard error under JSON, so standard
+ * output stays one document), counted for the JSON result.
+ *
+ * <p>Not thread-safe: one instance belongs to one command invocation.
+ */
+final class MirrorCopyOptions {
+  @Mixin DatabaseOptions database;
+  @Mixin OutputOption output;
+
+  private final ObjectNode tables = OutputOption.object();
+
+  /** Reports each table as it is done, and counts its rows into {@link #tables()}. */
+  BiConsumer<String, Long> progress() {
+    return (table, rows) -> {
+      tables.put(table, rows);
+      PrintWriter progress = output.progress();
+      progress.println("  " + table + ": " + rows + " rows");
+      progress.flush();
+    };
+  }
+
+  /** The rows of each table copied so far, as the JSON result lists them. */
+  ObjectNode tables() {
+    return tables;
+  }
+}

@@ -1,0 +1,28 @@
+package io.gitconf.cli;
+
+import java.time.Duration;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** How a syncer runs, for the commands that run one ({@code sync}, {@code up}). */
+final class SyncerOptions {
+  @Option(
+      names = "--poll",
+      converter = DurationConverter.class,
+      paramLabel = "DURATION",
+      description = "How often to look for new commits (default: 2s; up: 1s).")
+  Duration poll;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Serve /health and /metrics (Prometheus) on this port.")
+  Integer metricsPort;
+
+  @Mixin VerboseOption verbose;
+
+  /** {@code --poll}, or the command's own default. */
+  Duration poll(Duration otherwise) {
+    return poll != null ? poll : otherwise;
+  }
+}
