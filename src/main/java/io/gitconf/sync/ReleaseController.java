@@ -372,8 +372,9 @@ public final class ReleaseController {
             ReleaseRows.setVersionStatus(conn, env, state.version(), VersionStatus.CANDIDATE);
           }
           if (to == 100) {
-            ReleaseRows.event(conn, state, ReleaseEvent.Kind.PROMOTED, user, cause, now);
-            complete(conn, state, user, cause, now);
+            ReleaseState every = startAt(state, state.policy().steps().size() - 1, 100, now);
+            ReleaseRows.event(conn, every, ReleaseEvent.Kind.PROMOTED, user, cause, now);
+            complete(conn, every, user, cause, now);
             return List.of(ReleaseEvent.Kind.PROMOTED, ReleaseEvent.Kind.COMPLETED);
           }
           int step = 0;
