@@ -260,8 +260,12 @@ final class ReleaseCommand {
 
   /** One event as a line: time, version, event, percent, actor and cause. */
   static String line(ReleaseEvent e) {
-    return e.recordedAt()
-        + "  version "
+    return e.recordedAt() + "  " + describe(e);
+  }
+
+  /** One event without its time: version, event, percent, actor and cause. */
+  static String describe(ReleaseEvent e) {
+    return "version "
         + e.version()
         + " "
         + e.kind().label()

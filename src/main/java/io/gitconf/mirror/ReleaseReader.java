@@ -93,6 +93,26 @@ public final class ReleaseReader {
         afterId);
   }
 
+  /** The release events of every environment after event {@code afterId}, oldest first. */
+  public List<ReleaseEvent> eventsSince(long afterId) {
+    return mirror.query(
+        "reading release events",
+        "SELECT id, environment, version, event, percent, actor, cause, emergency, recorded_at"
+            + " FROM release_events WHERE id > ? ORDER BY id",
+        ReleaseReader::event,
+        afterId);
+  }
+
+  /** The id of the last release event recorded, 0 when there is none. */
+  public long lastEventId() {
+    return mirror
+        .query(
+            "reading release events",
+            "SELECT coalesce(max(id), 0) FROM release_events",
+            rs -> rs.getLong(1))
+        .get(0);
+  }
+
   private static ReleaseState state(ResultSet rs) throws SQLException {
     return new ReleaseState(
         rs.getString(1),

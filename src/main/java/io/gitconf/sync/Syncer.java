@@ -3,6 +3,7 @@ package io.gitconf.sync;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.GitconfException;
 import io.gitconf.mirror.MirrorSql;
+import io.gitconf.mirror.ReleaseEvent;
 import io.gitconf.mirror.ReleaseReader;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +61,8 @@ public final class Syncer implements AutoCloseable {
   // Only the thread that runs the loop (or syncOnce) reads and writes it.
   private Optional<Boolean> role = Optional.empty();
   private Thread thread;
+  // The last release event told to the listener; -1 until this syncer first leads.
+  private long releaseEventsSeen = -1;
 
   public Syncer(Database database, SyncSettings settings, SyncListener listener) {
     this(database, settings, listener, Clock.systemUTC());
@@ -123,8 +126,18 @@ public final class Syncer implements AutoCloseable {
   /** Evaluates the releases in progress, as the leader; the standby leaves them be. */
   private void tickReleases() {
     if (lock.isHeld()) {
-      releases.tick().forEach(kind -> metrics.releaseTransition(kind.sql()));
-      metrics.releases(ReleaseReader.of(store.dataSource()).states());
+      ReleaseReader reader = ReleaseReader.of(store.dataSource());
+      if (releaseEventsSeen < 0) {
+        // A new leader tells what happens from now on, not the history.
+        releaseEventsSeen = reader.lastEventId();
+      }
+      releases.tick();
+      for (ReleaseEvent event : reader.eventsSince(releaseEventsSeen)) {
+        releaseEventsSeen = event.id();
+        metrics.releaseTransition(event.kind().sql());
+        listener.releaseChanged(event);
+      }
+      metrics.releases(reader.states());
     }
   }
 
