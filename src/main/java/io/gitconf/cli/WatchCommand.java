@@ -86,7 +86,8 @@ final class WatchCommand implements Callable<Integer> {
       paramLabel = "ID",
       description =
           "This client's instance id in releases (default: GITCONF_INSTANCE_ID, else host name"
-              + " and gitconf-watch); with the mirror, release events are printed too.")
+              + " and gitconf-watch); given, and with the mirror, the release events of the"
+              + " environment are printed too.")
   String instanceId;
 
   @Option(
@@ -137,7 +138,9 @@ final class WatchCommand implements Callable<Integer> {
       // temporary clone (watch --git) is removed.
       Thread onExit = new Thread(manager::close, "watch-shutdown");
       Runtime.getRuntime().addShutdownHook(onExit);
-      Optional<Thread> releases = db.map(d -> releaseEvents(d, manager));
+      // An instance that takes part in releases under a given id prints their events too.
+      Optional<Thread> releases =
+          db.filter(d -> instanceId != null).map(d -> releaseEvents(d, manager));
       try {
         watch(manager);
       } finally {
