@@ -65,15 +65,7 @@ public final class ReleaseBenchmark {
 
   /** Gives prod a one-step release that never completes during a trial. */
   private static void policy(TradingDesk desk) {
-    desk.edit(
-        "gitconf.yaml",
-        "    description: Live trading with real funds. Conservative limits; every change is"
-            + " reviewed.\n",
-        "    description: Live trading with real funds. Conservative limits; every change is"
-            + " reviewed.\n"
-            + "    release:\n"
-            + "      steps: [100]\n"
-            + "      bake: 1h\n");
+    desk.releasePolicy("steps: [100]\nbake: 1h\n");
     desk.commit(TradingDesk.BO, "Release prod in one step");
   }
 

@@ -4,8 +4,6 @@ import static io.gitconf.client.TradingDesk.ADA;
 import static io.gitconf.client.TradingDesk.BO;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gitconf.core.Json;
 import io.gitconf.mirror.AuditRecord;
 import io.gitconf.mirror.InstanceReport;
 import io.gitconf.mirror.MirrorReader;
@@ -17,7 +15,6 @@ import io.gitconf.sync.SyncListener;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
 import io.gitconf.testing.MovableClock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,18 +61,7 @@ class ReleaseFleetTest {
 
   /** Gives prod a release policy (with {@code extra} lines), committed, then mirrored. */
   private Syncer withPolicy(String extra) {
-    desk.edit(
-        "gitconf.yaml",
-        "    description: Live trading with real funds. Conservative limits; every change is"
-            + " reviewed.\n",
-        "    description: Live trading with real funds. Conservative limits; every change is"
-            + " reviewed.\n"
-            + "    release:\n"
-            + "      steps: [25, 100]\n"
-            + "      bake: 20s\n"
-            + "      minReports: 100%\n"
-            + "      maxFailures: 0\n"
-            + extra);
+    desk.releasePolicy("steps: [25, 100]\nbake: 20s\nminReports: 100%\nmaxFailures: 0\n" + extra);
     desk.commit(BO, "Release prod gradually");
     Syncer syncer = syncer();
     syncer.syncOnce();
@@ -210,22 +196,7 @@ class ReleaseFleetTest {
   @Test
   void aCandidateTheCohortCannotValidateIsReportedFailedAndRolledBack() throws Exception {
     // The repository loosens its risk schema: the syncer accepts what the clients' schemas refuse.
-    ObjectNode loose =
-        (ObjectNode)
-            Json.parse(
-                "risk schema",
-                new String(
-                    getClass()
-                        .getResourceAsStream("/gitconf/schemas/risk.schema.json")
-                        .readAllBytes(),
-                    StandardCharsets.UTF_8));
-    ((ObjectNode) loose.at("/properties/parameters/properties/maxExposurePercent"))
-        .remove("maximum");
-    desk.write("schemas/risk-loose.schema.json", Json.pretty(loose))
-        .edit(
-            "gitconf.yaml",
-            "risk: {schema: risk}",
-            "risk: {schema: schemas/risk-loose.schema.json}");
+    desk.looseRiskSchema();
     Syncer syncer = withPolicy("");
     startFleet();
     desk.edit(RISK, "maxExposurePercent: 20", "maxExposurePercent: 150").commit(BO, "All in");
@@ -322,8 +293,7 @@ class ReleaseFleetTest {
   void aVersionHeldByAFreezeWindowStartsWhenTheWindowEnds() throws Exception {
     Instant from = clock.instant().minus(Duration.ofHours(1));
     Instant to = clock.instant().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
-    Syncer syncer =
-        withPolicy("      freeze:\n        - {from: \"" + from + "\", to: \"" + to + "\"}\n");
+    Syncer syncer = withPolicy("freeze:\n  - {from: \"" + from + "\", to: \"" + to + "\"}\n");
     startFleet();
     desk.edit(RISK, "maxOpenPositions: 5", "maxOpenPositions: 4")
         .commit(ADA, "One fewer open position");
@@ -346,8 +316,7 @@ class ReleaseFleetTest {
   void anEmergencyTrailerSkipsTheFreezeAndSaysSo() {
     Instant from = clock.instant().minus(Duration.ofHours(1));
     Instant to = clock.instant().plus(Duration.ofHours(1));
-    Syncer syncer =
-        withPolicy("      freeze:\n        - {from: \"" + from + "\", to: \"" + to + "\"}\n");
+    Syncer syncer = withPolicy("freeze:\n  - {from: \"" + from + "\", to: \"" + to + "\"}\n");
     desk.edit(RISK, "maxOpenPositions: 5", "maxOpenPositions: 4")
         .commit(ADA, "Cut positions now\n\nGitconf-Emergency: exchange outage");
     syncer.syncOnce();
