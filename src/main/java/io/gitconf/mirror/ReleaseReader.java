@@ -165,6 +165,10 @@ public final class ReleaseReader {
   }
 
   private static Map<String, String> labels(String json) {
+    if (json.equals("{}")) {
+      // Most instances have no labels; the evaluation reads every report at every tick.
+      return Map.of();
+    }
     try {
       return Json.MAPPER.readValue(json, new TypeReference<Map<String, String>>() {});
     } catch (JsonProcessingException e) {
