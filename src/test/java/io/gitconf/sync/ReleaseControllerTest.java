@@ -218,7 +218,7 @@ class ReleaseControllerTest {
   }
 
   @Test
-  void theEmergencyTrailerIsReadFromTheLastParagraph() {
+  void theEmergencyTrailerIsALineOfItsOwn() {
     assertThat(ReleaseRows.emergency("Cut\n\nGitconf-Emergency: exchange outage\n"))
         .contains("exchange outage");
     assertThat(ReleaseRows.emergency("Cut the Gitconf-Emergency: not a trailer")).isEmpty();
