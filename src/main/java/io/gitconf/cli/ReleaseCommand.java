@@ -2,6 +2,7 @@ package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.GitconfException;
 import io.gitconf.core.ReleasePolicy;
 import io.gitconf.core.ReleasePolicyReader;
 import io.gitconf.mirror.InstanceReport;
@@ -76,6 +77,15 @@ final class ReleaseCommand {
         MirrorReader mirror = MirrorReader.of(db.dataSource());
         ReleaseReader releases = ReleaseReader.of(db.dataSource());
         String env = target.env.environment;
+        List<String> environments = mirror.environments();
+        if (!environments.contains(env)) {
+          throw new GitconfException.BadRequest(
+              "no environment '"
+                  + env
+                  + "' in the mirror (mirrored: "
+                  + String.join(", ", environments)
+                  + ")");
+        }
         Optional<VersionRecord> base = mirror.activeVersion(env);
         Optional<ReleaseState> state = releases.state(env);
         Optional<VersionRecord> candidate = state.flatMap(s -> mirror.version(env, s.version()));

@@ -137,6 +137,11 @@ class ReleaseCommandTest {
       Cli.Result none = Cli.run("release", "status", "--env", "prod", "--db", db);
       assertThat(none.out()).startsWith("prod: no release in progress; active version 1 (");
 
+      Cli.Result unknown = Cli.run("release", "status", "--env", "qa", "--db", db);
+      assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(unknown.err())
+          .isEqualTo("gitconf: no environment 'qa' in the mirror (mirrored: dev, prod)\n");
+
       Cli.Result history = Cli.run("history", "--env", "prod", "--db", db);
       assertThat(history.out())
           .contains("rolled_back")
