@@ -59,6 +59,23 @@ public final class Manifest {
     return categories;
   }
 
+  /**
+   * Refuses a path whose category the manifest does not declare, naming the declared ones.
+   *
+   * @param origin what the path comes from, for the message ({@code prod.json}); empty for none
+   */
+  public void requireCategory(ConfigPath path, String origin) {
+    if (!categories.containsKey(path.category())) {
+      throw new GitconfException.BadRequest(
+          (origin.isEmpty() ? "" : origin + ": ")
+              + "unknown category '"
+              + path.category()
+              + "' (gitconf.yaml declares: "
+              + String.join(", ", categories.keySet())
+              + ")");
+    }
+  }
+
   public boolean hasEnvironment(String name) {
     return environments.containsKey(name);
   }
