@@ -341,7 +341,13 @@ class ReleaseFleetTest {
     leader.syncOnce();
     ReleaseState atBoundary = release();
     assertThat(atBoundary.percent()).isEqualTo(100);
-    leader.close();
+    // The leader dies: its lock session ends (as when its process is killed), and it acts no more.
+    try (java.sql.Connection conn = desk.testDb.connect();
+        java.sql.Statement kill = conn.createStatement()) {
+      kill.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE datname = current_database() AND application_name LIKE 'gitconf leader lock%'");
+    }
 
     List<ReleaseEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
     Syncer standby =
