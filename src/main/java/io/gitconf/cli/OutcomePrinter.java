@@ -1,20 +1,27 @@
 package io.gitconf.cli;
 
+import io.gitconf.mirror.ReleaseEvent;
 import io.gitconf.sync.CommitOutcome;
 import io.gitconf.sync.SyncListener;
 import java.io.PrintWriter;
 import java.util.stream.Collectors;
 
 /**
- * Prints each commit a syncer processes, one line per commit (plus errors of a rejected one). Only
- * commits: the syncer logs its role changes, its progress and rewritten branches itself, and a fact
- * printed and logged would appear twice.
+ * Prints each commit a syncer processes, one line per commit (plus errors of a rejected one), and
+ * each move of a release. Only those: the syncer logs its role changes, its progress and rewritten
+ * branches itself, and a fact printed and logged would appear twice.
  */
 final class OutcomePrinter implements SyncListener {
   private final PrintWriter out;
 
   OutcomePrinter(PrintWriter out) {
     this.out = out;
+  }
+
+  @Override
+  public void releaseChanged(ReleaseEvent e) {
+    out.println(e.environment() + " " + ReleaseCommand.describe(e));
+    out.flush();
   }
 
   @Override

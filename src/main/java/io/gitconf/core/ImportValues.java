@@ -59,10 +59,7 @@ public final class ImportValues implements Change {
     for (Map.Entry<String, JsonNode> leaf : incoming.entrySet()) {
       ConfigPath path = ConfigPath.parse(leaf.getKey());
       JsonNode value = leaf.getValue();
-      if (!manifest.categories().containsKey(path.category())) {
-        throw new GitconfException.BadRequest(
-            origin + ": unknown category '" + path.category() + "'");
-      }
+      manifest.requireCategory(path, origin);
       boolean masked = value.isTextual() && value.asText().equals(SecretMask.MASK);
       if (masked || current.get(path).map(v -> Json.sameValue(v, value)).orElse(false)) {
         continue;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Masks secret values before anything is shown: a path the schema marks {@code x-secret} is printed
@@ -15,7 +16,15 @@ public final class SecretMask {
   public static final String MASK = "****";
   public static final TextNode MASKED = TextNode.valueOf(MASK);
 
+  /** Ciphertext quoted by a message (a typed binding naming the value it could not read). */
+  private static final Pattern CIPHERTEXT = Pattern.compile("ENC\\[[^\\]]*\\]");
+
   private SecretMask() {}
+
+  /** A message as it may be stored or shown: any ciphertext it quotes reads {@code ****}. */
+  public static String inText(String message) {
+    return CIPHERTEXT.matcher(message).replaceAll(MASK);
+  }
 
   /** True for a value in the encrypted-secret format. */
   public static boolean isCiphertext(JsonNode value) {

@@ -40,15 +40,7 @@ final class SetValue implements Change {
 
   @Override
   public Map<String, String> edit(ConfigRepository head) {
-    Manifest manifest = head.requireManifest();
-    if (!manifest.categories().containsKey(path.category())) {
-      throw new GitconfException.BadRequest(
-          "unknown category '"
-              + path.category()
-              + "' (gitconf.yaml declares: "
-              + String.join(", ", manifest.categories().keySet())
-              + ")");
-    }
+    head.requireManifest().requireCategory(path, "");
     secret = head.schemas().isSecret(path);
     String file = ConfigChange.overlayFile(environment, path.category());
     String text = ConfigChange.text(head, file);

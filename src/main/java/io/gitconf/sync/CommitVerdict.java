@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Whether a commit may become active: every error of its validation and, when it validates, every
@@ -20,9 +19,6 @@ import java.util.regex.Pattern;
  * <p>Stateless.
  */
 final class CommitVerdict {
-  /** Ciphertext quoted by a message (a typed binding naming the value it could not read). */
-  private static final Pattern CIPHERTEXT = Pattern.compile("ENC\\[[^\\]]*\\]");
-
   private CommitVerdict() {}
 
   static List<String> errors(ConfigRepository repository, SnapshotCheck check) {
@@ -84,6 +80,6 @@ final class CommitVerdict {
 
   /** A reason as the mirror may store it: any ciphertext it quotes reads {@code ****}. */
   static String masked(String reason) {
-    return CIPHERTEXT.matcher(reason).replaceAll(io.gitconf.core.SecretMask.MASK);
+    return io.gitconf.core.SecretMask.inText(reason);
   }
 }

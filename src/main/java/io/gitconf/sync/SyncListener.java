@@ -1,5 +1,6 @@
 package io.gitconf.sync;
 
+import io.gitconf.mirror.ReleaseEvent;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,12 @@ public interface SyncListener {
 
   /** Catching up over several commits: {@code done} of {@code total}, at {@code perSecond}. */
   default void progress(int done, int total, double perSecond) {}
+
+  /**
+   * A release moved (started, held, advanced, paused, promoted, completed, rolled back...), as
+   * recorded in {@code release_events}, by this leader or by an operator.
+   */
+  default void releaseChanged(ReleaseEvent event) {}
 
   /** This syncer became the leader ({@code true}) or a standby ({@code false}). */
   default void roleChanged(boolean leader) {}

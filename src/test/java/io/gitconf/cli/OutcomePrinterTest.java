@@ -2,6 +2,7 @@ package io.gitconf.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gitconf.mirror.ReleaseEvent;
 import io.gitconf.mirror.VersionStatus;
 import io.gitconf.sync.CommitInfo;
 import io.gitconf.sync.CommitOutcome;
@@ -24,6 +25,26 @@ class OutcomePrinterTest {
 
   final StringWriter text = new StringWriter();
   final OutcomePrinter printer = new OutcomePrinter(new PrintWriter(text));
+
+  @Test
+  void aReleaseMoveIsOneLineWithItsCause() {
+    printer.releaseChanged(
+        new ReleaseEvent(
+            12,
+            "prod",
+            7,
+            ReleaseEvent.Kind.ROLLED_BACK,
+            Optional.of(50),
+            "reports",
+            "1 failed report(s), more than maxFailures 0: trader-4: unhealthy: rejects",
+            false,
+            Instant.parse("2026-11-24T01:25:18Z")));
+
+    assertThat(text.toString())
+        .isEqualTo(
+            "prod version 7 rolled back at 50 % by reports: 1 failed report(s), more than"
+                + " maxFailures 0: trader-4: unhealthy: rejects\n");
+  }
 
   @Test
   void mirroredCommitShowsEachEnvironmentWithItsOwnStatus() {

@@ -300,6 +300,10 @@ class ReadmeExamplesTest {
       story.check("gitconf diff --from HEAD~1 --to HEAD --repo trading-config");
 
       mirror(repo, testDb.jdbcUrl());
+      // The template's prod releases gradually; Ada promotes the release to every instance.
+      story.check(
+          "gitconf release promote --env prod --user \"Ada Trader <ada@desk.example>\""
+              + " --reason \"Reviewed\" --embedded-postgres .gitconf/pg");
       watching.lines();
       story.compare(watched, watching.exit().get(), watching.out().toString());
 

@@ -1,6 +1,8 @@
 package io.gitconf.client;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.GoldenRepos;
+import io.gitconf.core.Json;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.SyncListener;
 import io.gitconf.sync.SyncSettings;
@@ -22,15 +24,15 @@ import org.eclipse.jgit.transport.URIish;
 /**
  * Everything a client test needs around it, all real: a bare "remote" config repository made from
  * the trading template, an engineer's clone of it, a PostgreSQL mirror and a syncer following the
- * remote's {@code main}.
+ * remote's {@code main}. Public for the integrations' tests.
  */
 public final class TradingDesk implements AutoCloseable {
   public static final PersonIdent ADA = new PersonIdent("Ada Trader", "ada@desk.example");
   public static final PersonIdent BO = new PersonIdent("Bo Risk", "bo@desk.example");
 
-  public final Path origin;
-  public final Path clone;
-  public final Git git;
+  final Path origin;
+  final Path clone;
+  final Git git;
   public final TestDatabase testDb;
   public final Database database;
   private final Path dir;
@@ -50,7 +52,7 @@ public final class TradingDesk implements AutoCloseable {
     try {
       Path origin = dir.resolve("origin.git");
       Git.init().setBare(true).setInitialBranch("main").setGitDir(origin.toFile()).call().close();
-      Path clone = GoldenRepos.template(dir.resolve("engineer"));
+      Path clone = GoldenRepos.templateWithoutReleases(dir.resolve("engineer"));
       Git git = Git.init().setDirectory(clone.toFile()).setInitialBranch("main").call();
       git.remoteAdd().setName("origin").setUri(new URIish(origin.toUri().toString())).call();
       TradingDesk desk = new TradingDesk(dir, origin, clone, git, TestDatabase.create());
@@ -61,7 +63,40 @@ public final class TradingDesk implements AutoCloseable {
     }
   }
 
-  public String originUrl() {
+  /**
+   * Declares prod's release policy in the clone's {@code gitconf.yaml}: {@code release} is the
+   * policy's lines, each as it stands under {@code release:} without indentation.
+   */
+  TradingDesk releasePolicy(String release) {
+    String prod =
+        "    description: Live trading with real funds. Conservative limits; every change is"
+            + " reviewed.\n";
+    return edit("gitconf.yaml", prod, prod + "    release:\n" + release.indent(6));
+  }
+
+  /**
+   * Gives the clone a risk schema of its own without the maximum of {@code maxExposurePercent}: the
+   * syncer then accepts what the clients' shipped schemas refuse.
+   */
+  TradingDesk looseRiskSchema() {
+    ObjectNode loose;
+    try (var schema = getClass().getResourceAsStream("/gitconf/schemas/risk.schema.json")) {
+      loose =
+          (ObjectNode)
+              Json.parse("risk schema", new String(schema.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ((ObjectNode) loose.at("/properties/parameters/properties/maxExposurePercent"))
+        .remove("maximum");
+    return write("schemas/risk-loose.schema.json", Json.pretty(loose))
+        .edit(
+            "gitconf.yaml",
+            "risk: {schema: risk}",
+            "risk: {schema: schemas/risk-loose.schema.json}");
+  }
+
+  String originUrl() {
     return origin.toUri().toString();
   }
 
