@@ -43,6 +43,18 @@ final class DatabaseOptions {
 
   /** Opens (and migrates) the database asked for. */
   Database open() {
+    return open(true);
+  }
+
+  /**
+   * Opens the database asked for to read it only (the relay): an external one is not migrated; an
+   * embedded one, a quick start's, is.
+   */
+  Database openForReading() {
+    return open(false);
+  }
+
+  private Database open(boolean migrate) {
     if (source != null && source.embedded != null) {
       return Database.embedded(source.embedded);
     }
@@ -55,6 +67,7 @@ final class DatabaseOptions {
       throw new GitconfException.BadRequest(
           "--db must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
     }
-    return Database.connect(url, Optional.ofNullable(System.getenv(PASSWORD_VARIABLE)));
+    Optional<String> password = Optional.ofNullable(System.getenv(PASSWORD_VARIABLE));
+    return migrate ? Database.connect(url, password) : Database.connectForReading(url, password);
   }
 }

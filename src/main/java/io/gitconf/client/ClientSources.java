@@ -4,6 +4,7 @@ import io.gitconf.core.GitRemotes;
 import io.gitconf.mirror.ReportWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -30,6 +31,17 @@ final class ClientSources {
             MAX_BACKOFF,
             new ReleaseReporter(
                 b.environment, b.identity(), ReportWriter.mirror(dataSource), b.cacheTtl));
+  }
+
+  /** Relays ({@code gitconf serve}) at {@code urls}, tried in turn, with a bearer token. */
+  static Factory server(List<String> urls, String token) {
+    return (b, resources) ->
+        new ServerSource(
+            urls,
+            token,
+            b.environment,
+            new Backoff(b.reconnectBackoff, MAX_BACKOFF),
+            resources.threads().factory("gitconf-relay-watch-" + b.environment, false));
   }
 
   static Factory directory(Path directory) {

@@ -66,11 +66,7 @@ final class MirrorListener implements AutoCloseable {
       Connection conn = null;
       try {
         conn = dataSource.getConnection();
-        conn.setAutoCommit(true);
-        try (Statement statement = conn.createStatement()) {
-          statement.execute("SET application_name = '" + APPLICATION_NAME + "'");
-          statement.execute("LISTEN " + Notification.CHANNEL);
-        }
+        Notification.listen(conn, APPLICATION_NAME);
         PGConnection pg = conn.unwrap(PGConnection.class);
         listening = true;
         if (!first) {

@@ -1,10 +1,7 @@
 package io.gitconf.client;
 
-import io.gitconf.core.ConfigSchemaValidator;
-import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Problem;
-import io.gitconf.core.SchemaSet;
 import io.gitconf.core.SecretMask;
 import io.gitconf.mirror.MirrorReader;
 import io.gitconf.mirror.MirrorSql;
@@ -13,10 +10,8 @@ import io.gitconf.mirror.ReleaseState;
 import io.gitconf.mirror.VersionRecord;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
@@ -130,20 +125,7 @@ final class PostgresSource implements ConfigSource {
 
   /** One version, rebuilt from its items and validated against the shipped schemas. */
   private Loaded load(VersionRecord row) {
-    ConfigSnapshot snapshot = mirror.snapshot(row);
-    Set<String> categories = new HashSet<>();
-    snapshot.tree().fieldNames().forEachRemaining(categories::add);
-    SchemaSet schemas = SchemaSet.shipped().only(categories);
-    List<Problem> errors =
-        ConfigSchemaValidator.of(schemas).validate(snapshot).stream()
-            .filter(Problem::isError)
-            .toList();
-    if (!errors.isEmpty()) {
-      throw new GitconfException.ValidationFailed(
-          describe() + " " + row.environment() + " version " + row.version(), errors);
-    }
-    return new Loaded(
-        snapshot, OptionalLong.of(row.version()), row.commitId(), schemas, fingerprint(row));
+    return MirrorVersions.loaded(describe(), mirror.snapshot(row), row.version(), row.commitId());
   }
 
   /** The candidate this instance is to serve, if a release includes it. */
@@ -177,7 +159,8 @@ final class PostgresSource implements ConfigSource {
 
   /** What tells one activation from another: a version, its commit and its checksum. */
   private static String fingerprint(VersionRecord version) {
-    return version.version() + ":" + version.commitId() + ":" + version.checksum().orElse("");
+    return MirrorVersions.fingerprint(
+        version.version(), version.commitId(), version.checksum().orElse(""));
   }
 
   @Override

@@ -3,6 +3,9 @@ package io.gitconf.mirror;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 
 /**
@@ -13,6 +16,19 @@ import java.util.Optional;
 public record Notification(String environment, int version, String checksum) {
   /** The one channel every activation is announced on. */
   public static final String CHANNEL = "gitconf_config";
+
+  /**
+   * Makes {@code connection} a listener of {@link #CHANNEL}, named {@code applicationName} in
+   * {@code pg_stat_activity} so that an operator can tell it apart; notifications then arrive on it
+   * (with pgjdbc, through {@code PGConnection.getNotifications}).
+   */
+  public static void listen(Connection connection, String applicationName) throws SQLException {
+    connection.setAutoCommit(true);
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET application_name = '" + applicationName.replace("'", "''") + "'");
+      statement.execute("LISTEN " + CHANNEL);
+    }
+  }
 
   /** The payload as sent: canonical JSON, so equal notifications are equal text. */
   public String payload() {

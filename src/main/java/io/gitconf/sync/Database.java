@@ -83,7 +83,18 @@ public final class Database implements AutoCloseable {
    *     driver's reason and no credential
    */
   public static Database connect(String jdbcUrl, Optional<String> password) {
-    return open(jdbcUrl, password, Optional.empty());
+    return open(jdbcUrl, password, Optional.empty(), true);
+  }
+
+  /**
+   * Opens a pool on {@code jdbcUrl} without migrating: for a reader of the mirror (the relay),
+   * which must neither change the schema nor refuse a mirror that a newer syncer has migrated
+   * further.
+   *
+   * @throws GitconfException.Unavailable when the database cannot be reached
+   */
+  public static Database connectForReading(String jdbcUrl, Optional<String> password) {
+    return open(jdbcUrl, password, Optional.empty(), false);
   }
 
   /**
@@ -115,7 +126,10 @@ public final class Database implements AutoCloseable {
     }
     try {
       return open(
-          postgres.getJdbcUrl("postgres", "postgres"), Optional.empty(), Optional.of(postgres));
+          postgres.getJdbcUrl("postgres", "postgres"),
+          Optional.empty(),
+          Optional.of(postgres),
+          true);
     } catch (RuntimeException e) {
       closeQuietly(postgres);
       throw e;
@@ -143,11 +157,14 @@ public final class Database implements AutoCloseable {
               + " names no port); wait for it to start, or stop it");
     }
     String url = "jdbc:postgresql://localhost:" + lines.get(3).strip() + "/postgres?user=postgres";
-    return open(url, Optional.empty(), Optional.empty());
+    return open(url, Optional.empty(), Optional.empty(), true);
   }
 
   private static Database open(
-      String givenUrl, Optional<String> password, Optional<EmbeddedPostgres> embedded) {
+      String givenUrl,
+      Optional<String> password,
+      Optional<EmbeddedPostgres> embedded,
+      boolean migrate) {
     JdbcUrl url = JdbcUrl.parse(givenUrl);
     Properties credentials = url.connectionProperties(password);
     probe(url.url(), credentials);
@@ -177,7 +194,9 @@ public final class Database implements AutoCloseable {
           e);
     }
     try {
-      migrate(pool, credentials);
+      if (migrate) {
+        migrate(pool, credentials);
+      }
       return new Database(url.url(), credentials, pool, embedded);
     } catch (RuntimeException e) {
       pool.close();
@@ -220,6 +239,13 @@ public final class Database implements AutoCloseable {
 
   public DataSource dataSource() {
     return pool;
+  }
+
+  /** The pool's connections lent out at this moment (for a relay's metrics). */
+  public int connectionsInUse() {
+    return pool.getHikariPoolMXBean() == null
+        ? 0
+        : pool.getHikariPoolMXBean().getActiveConnections();
   }
 
   /**

@@ -34,7 +34,7 @@ public final class TradingDesk implements AutoCloseable {
   final Path clone;
   final Git git;
   public final TestDatabase testDb;
-  final Database database;
+  public final Database database;
   private final Path dir;
   private Syncer syncer;
 
@@ -115,7 +115,7 @@ public final class TradingDesk implements AutoCloseable {
     }
   }
 
-  TradingDesk write(String file, String text) {
+  public TradingDesk write(String file, String text) {
     try {
       Path path = clone.resolve(file);
       Files.createDirectories(path.getParent());
@@ -126,7 +126,7 @@ public final class TradingDesk implements AutoCloseable {
     }
   }
 
-  String read(String file) {
+  public String read(String file) {
     try {
       return Files.readString(clone.resolve(file));
     } catch (IOException e) {
