@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package arrows of the design go one way: cli uses everything; client and sync use mirror and
- * core; mirror (the read side of the database both share) uses core and JDBC; core uses nothing of
- * gitconf.
+ * core; serve (the relay) uses mirror, core and the syncer's HTTP setup; mirror (the read side of
+ * the database both share) uses core and JDBC; core uses nothing of gitconf.
  */
 class ArchitectureTest {
   private static final JavaClasses CLASSES =
@@ -89,6 +89,18 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAPackage("io.gitconf.sync..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.gitconf.client..", "io.gitconf.cli..")
+        .allowEmptyShould(true)
+        .check(CLASSES);
+  }
+
+  @Test
+  void serveDependsOnNeitherClientNorCli() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.gitconf.serve..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.gitconf.client..", "io.gitconf.cli..")

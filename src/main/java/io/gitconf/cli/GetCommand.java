@@ -21,6 +21,7 @@ final class GetCommand implements Callable<Integer> {
   @Mixin PathParameter path;
 
   @Mixin DatabaseOptions database;
+  @Mixin ServerOptions server;
 
   @Mixin MirrorVersionOption version;
 
@@ -37,7 +38,14 @@ final class GetCommand implements Callable<Integer> {
     ConfigPath configPath = path.parse();
     JsonNode value;
     String environment;
-    if (database.given() || version.given()) {
+    if (server.given()) {
+      if (version.given()) {
+        throw new GitconfException.BadRequest(
+            "--version reads the mirror (--db or --embedded-postgres), not a relay");
+      }
+      environment = env.environment;
+      value = RelayReads.value(server, environment, configPath, reveal);
+    } else if (database.given() || version.given()) {
       ConfigSnapshot snapshot = MirrorReads.snapshot(database, env.environment, version.version);
       environment = snapshot.environment();
       value = Values.fromMirror(snapshot, configPath, require(snapshot, configPath), reveal);

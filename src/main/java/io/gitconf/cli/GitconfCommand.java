@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       SecretsCommand.class,
       UpCommand.class,
       SyncCommand.class,
+      ServeCommand.class,
       HistoryCommand.class,
       WatchCommand.class,
       StatusCommand.class,

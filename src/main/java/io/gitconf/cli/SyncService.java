@@ -3,6 +3,8 @@ package io.gitconf.cli;
 import io.gitconf.client.ClientSnapshot;
 import io.gitconf.core.GitRemotes;
 import io.gitconf.core.GitconfException;
+import io.gitconf.serve.Relay;
+import io.gitconf.sync.Database;
 import io.gitconf.sync.MetricsServer;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
@@ -65,6 +67,11 @@ final class SyncService implements AutoCloseable {
           own(WebhookServer.start(port, secret.getBytes(StandardCharsets.UTF_8), syncer::trigger));
       out.println("webhook: POST http://localhost:" + server.port() + "/webhook");
     }
+  }
+
+  /** Starts a relay over {@code db}, closed with the rest. */
+  Relay relay(Database db, Relay.Options options) {
+    return own(Relay.start(db.dataSource(), db::openDedicated, db::connectionsInUse, options));
   }
 
   /** Blocks until the JVM shuts down, then closes everything (before the JVM exits). */

@@ -1,7 +1,10 @@
 package io.gitconf.cli;
 
 import io.gitconf.core.GitconfException;
+import io.gitconf.mirror.MirrorReader;
 import io.gitconf.mirror.VersionRecord;
+import io.gitconf.serve.Relay;
+import io.gitconf.serve.Tokens;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.MirrorStore;
 import io.gitconf.sync.SyncSettings;
@@ -12,6 +15,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -33,6 +38,7 @@ import picocli.CommandLine.Spec;
     })
 final class UpCommand implements Callable<Integer> {
   static final String BRANCH = "main";
+  static final String DEMO_TOKEN = "demo";
 
   @Spec CommandSpec spec;
 
@@ -46,6 +52,13 @@ final class UpCommand implements Callable<Integer> {
   boolean once;
 
   @Mixin SyncerOptions options;
+
+  @Option(
+      names = "--relay-port",
+      defaultValue = "0",
+      paramLabel = "PORT",
+      description = "Port of the relay (gitconf serve) beside the syncer; 0 for any free one.")
+  int relayPort;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -79,6 +92,7 @@ final class UpCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       service.metrics(options.metricsPort, syncer, poll, out);
+      startRelay(service, db, out);
       out.println();
       out.println("Try a change:");
       out.println("  edit " + repo.resolve("environments/dev/risk.yaml"));
@@ -96,6 +110,31 @@ final class UpCommand implements Callable<Integer> {
       service.runUntilStopped();
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * A relay on loopback beside the syncer, with a token file of its own in which a new demo token
+   * for every environment replaces the last run's; the token is printed this once.
+   */
+  private void startRelay(SyncService service, Database db, PrintWriter out) {
+    Path tokenFile = dir.resolve("relay-tokens.json");
+    Tokens tokens = Tokens.read(tokenFile);
+    if (tokens.grants().stream().anyMatch(g -> g.name().equals(DEMO_TOKEN))) {
+      tokens = tokens.without(DEMO_TOKEN);
+    }
+    Tokens.Created demo =
+        tokens.create(
+            DEMO_TOKEN,
+            new TreeSet<>(MirrorReader.of(db.dataSource()).environments()),
+            Instant.now());
+    tokens.with(demo).write(tokenFile);
+    Relay relay = service.relay(db, Relay.Options.loopback(relayPort).withTokens(tokenFile));
+    out.println("Relay: " + relay.url() + " (gitconf serve; tokens in " + tokenFile + ")");
+    out.println("Relay token for the demo (shown once): " + demo.token());
+    out.println(
+        "Watch through the relay: GITCONF_TOKEN=<the token above> gitconf watch --server "
+            + relay.url()
+            + " --env dev");
   }
 
   /**

@@ -63,11 +63,16 @@ final class Values {
    */
   static JsonNode fromMirror(
       ConfigSnapshot snapshot, ConfigPath path, JsonNode value, boolean reveal) {
+    return fromMirror(path, value, reveal);
+  }
+
+  /** As {@link #fromMirror(ConfigSnapshot, ConfigPath, JsonNode, boolean)}, for a relay's value. */
+  static JsonNode fromMirror(ConfigPath path, JsonNode value, boolean reveal) {
     if (value instanceof ObjectNode map) {
       ObjectNode copy = map.deepCopy();
       copy.fields()
           .forEachRemaining(
-              f -> f.setValue(fromMirror(snapshot, path.child(f.getKey()), f.getValue(), false)));
+              f -> f.setValue(fromMirror(path.child(f.getKey()), f.getValue(), false)));
       return copy;
     }
     if (!SecretMask.isCiphertext(value)) {

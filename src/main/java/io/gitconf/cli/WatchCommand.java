@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
     description = {
       "A client that prints each configuration event as it happens: changed values (secrets as ****),",
       "activated versions, paths that need a restart, and reloads that failed. The easiest way to see",
-      "hot reload work. Reads the mirror (--db, --embedded-postgres), a working copy (--repo) or a Git",
-      "remote (--git URL --branch B)."
+      "hot reload work. Reads the mirror (--db, --embedded-postgres), a relay (--server URL), a working",
+      "copy (--repo) or a Git remote (--git URL --branch B)."
     })
 final class WatchCommand implements Callable<Integer> {
   private static final Pattern COMMIT = Pattern.compile("\\b([0-9a-f]{10})[0-9a-f]{30}\\b");
@@ -38,6 +38,7 @@ final class WatchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin DatabaseOptions database;
+  @Mixin ServerOptions server;
 
   @Mixin EnvironmentOption env;
   @Mixin OutputOption output;
@@ -91,14 +92,17 @@ final class WatchCommand implements Callable<Integer> {
       throw new GitconfException.BadRequest("--count must be at least 1");
     }
     boolean fromFiles = files != null;
-    if (fromFiles == database.given()) {
+    int sources = (fromFiles ? 1 : 0) + (database.given() ? 1 : 0) + (server.given() ? 1 : 0);
+    if (sources != 1) {
       throw new GitconfException.BadRequest(
-          "watch needs one source: --db/--embedded-postgres, --repo DIR or --git URL");
+          "watch needs one source: --db/--embedded-postgres, --server URL, --repo DIR or --git URL");
     }
     ConfigManager.Builder builder =
         ConfigManager.builder().environment(env.environment).cacheTtl(ttl).cacheFile(cacheFile);
     Optional<Database> db = Optional.empty();
-    if (!fromFiles) {
+    if (server.given()) {
+      builder.server(server.urls, server.token());
+    } else if (!fromFiles) {
       db = Optional.of(database.open());
       builder.postgres(db.get().dataSource());
     } else if (files.repo != null) {

@@ -3,6 +3,7 @@ package io.gitconf.client;
 import io.gitconf.core.GitRemotes;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -23,6 +24,17 @@ final class ClientSources {
   static Factory postgres(DataSource dataSource) {
     return (b, resources) ->
         new PostgresSource(dataSource, b.environment, b.reconnectBackoff, MAX_BACKOFF);
+  }
+
+  /** Relays ({@code gitconf serve}) at {@code urls}, tried in turn, with a bearer token. */
+  static Factory server(List<String> urls, String token) {
+    return (b, resources) ->
+        new ServerSource(
+            urls,
+            token,
+            b.environment,
+            new Backoff(b.reconnectBackoff, MAX_BACKOFF),
+            resources.threads().factory("gitconf-relay-watch-" + b.environment, false));
   }
 
   static Factory directory(Path directory) {

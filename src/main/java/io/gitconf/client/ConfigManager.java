@@ -11,7 +11,9 @@ import io.gitconf.core.crypto.Secret;
 import io.gitconf.core.crypto.SecretCipher;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -392,6 +394,25 @@ public final class ConfigManager implements AutoCloseable {
       PGSimpleDataSource dataSource = new PGSimpleDataSource();
       dataSource.setURL(jdbcUrl);
       return postgres(dataSource);
+    }
+
+    /**
+     * A relay ({@code gitconf serve}) at {@code url}, e.g. {@code https://relay:8443}, read with
+     * {@code token} (an empty token sends none): the active version of the environment, checked
+     * against its checksum and validated as the mirror source does, and a long poll that brings
+     * every activation. No database connection per client.
+     */
+    public Builder server(String url, String token) {
+      return server(List.of(url), token);
+    }
+
+    /**
+     * Several relays, tried in turn: when the one in use stops answering, the next, after an
+     * exponential backoff with jitter (from {@link #reconnectBackoff} up to 10 s).
+     */
+    public Builder server(List<String> urls, String token) {
+      this.sourceFactory = ClientSources.server(List.copyOf(urls), Objects.requireNonNull(token));
+      return this;
     }
 
     /** A working copy on disk, watched for saves (development). */

@@ -1,18 +1,11 @@
 package io.gitconf.client;
 
-import io.gitconf.core.ConfigSchemaValidator;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
-import io.gitconf.core.Problem;
-import io.gitconf.core.SchemaSet;
 import io.gitconf.mirror.MirrorReader;
 import io.gitconf.mirror.VersionRecord;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -62,23 +55,7 @@ final class PostgresSource implements ConfigSource {
                               + environment
                               + " has no active version (has the syncer mirrored it?)"));
       ConfigSnapshot snapshot = mirror.snapshot(active);
-      Set<String> categories = new HashSet<>();
-      snapshot.tree().fieldNames().forEachRemaining(categories::add);
-      SchemaSet schemas = SchemaSet.shipped().only(categories);
-      List<Problem> errors =
-          ConfigSchemaValidator.of(schemas).validate(snapshot).stream()
-              .filter(Problem::isError)
-              .toList();
-      if (!errors.isEmpty()) {
-        throw new GitconfException.ValidationFailed(
-            describe() + " " + environment + " version " + active.version(), errors);
-      }
-      return new Loaded(
-          snapshot,
-          OptionalLong.of(active.version()),
-          active.commitId(),
-          schemas,
-          fingerprint(active));
+      return MirrorVersions.loaded(describe(), snapshot, active.version(), active.commitId());
     } catch (GitconfException.Unavailable e) {
       throw unavailable(e);
     }
@@ -95,7 +72,8 @@ final class PostgresSource implements ConfigSource {
 
   /** What tells one activation from another: a version, its commit and its checksum. */
   private static String fingerprint(VersionRecord version) {
-    return version.version() + ":" + version.commitId() + ":" + version.checksum().orElse("");
+    return MirrorVersions.fingerprint(
+        version.version(), version.commitId(), version.checksum().orElse(""));
   }
 
   @Override

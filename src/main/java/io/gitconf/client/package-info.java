@@ -1,7 +1,7 @@
 /**
  * The client library that trading components embed: typed, validated configuration of one
  * environment, served from an immutable snapshot and hot-reloaded from the PostgreSQL mirror, a
- * working directory or a Git remote.
+ * relay ({@code gitconf serve}), a working directory or a Git remote.
  *
  * <p>The API is these types, and nothing else in the package:
  *

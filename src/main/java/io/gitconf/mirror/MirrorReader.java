@@ -176,20 +176,43 @@ public final class MirrorReader {
               + row.commitId()
               + "); it has no values");
     }
+    return checkedSnapshot(
+        "mirror integrity", environment, version, row.checksum(), items(environment, version));
+  }
+
+  /**
+   * The snapshot that a version's stored items (canonical JSON by path, as {@link #items} reads
+   * them and the relay sends them) make, checked against the version's checksum: the one check
+   * every reader of the mirror, near or far, makes before it trusts a version.
+   *
+   * @param origin starts the message of a failure ("mirror integrity", "relay https://…")
+   * @throws GitconfException.Integrity if an item is not JSON, the items do not make one tree, or
+   *     they do not reproduce {@code checksum}
+   */
+  public static ConfigSnapshot checkedSnapshot(
+      String origin,
+      String environment,
+      int version,
+      Optional<String> checksum,
+      Map<String, String> items) {
     Map<String, JsonNode> leaves = new TreeMap<>();
-    items(environment, version)
-        .forEach((path, value) -> leaves.put(path, Json.parse("config_items " + path, value)));
+    try {
+      items.forEach((path, value) -> leaves.put(path, Json.parse("config_items " + path, value)));
+    } catch (GitconfException e) {
+      throw new GitconfException.Integrity(origin + ": " + e.getMessage(), e);
+    }
     ConfigSnapshot snapshot = ConfigSnapshot.fromLeaves(environment, leaves);
-    if (!snapshot.checksum().equals(row.checksum().orElse(""))) {
+    if (!snapshot.checksum().equals(checksum.orElse(""))) {
       throw new GitconfException.Integrity(
-          "mirror integrity: the items of version "
+          origin
+              + ": the items of version "
               + version
               + " of '"
               + environment
               + "' give checksum "
               + snapshot.checksum()
               + ", the version row says "
-              + row.checksum().orElse("(none)"));
+              + checksum.orElse("(none)"));
     }
     return snapshot;
   }

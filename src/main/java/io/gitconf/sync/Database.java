@@ -222,6 +222,13 @@ public final class Database implements AutoCloseable {
     return pool;
   }
 
+  /** The pool's connections lent out at this moment (for a relay's metrics). */
+  public int connectionsInUse() {
+    return pool.getHikariPoolMXBean() == null
+        ? 0
+        : pool.getHikariPoolMXBean().getActiveConnections();
+  }
+
   /**
    * A connection outside the pool, for state that lives as long as a session: the leader's advisory
    * lock, a {@code LISTEN}. Both ends probe the other with TCP keepalives, so a session whose peer

@@ -1,13 +1,14 @@
 package io.gitconf.sync;
 
 import io.gitconf.core.GitconfException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -15,21 +16,51 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A small HTTP server for the syncer's endpoints (webhook, health, metrics), on Jetty 12's core
- * handlers. Requests are served concurrently from a bounded pool, and each connection may stay
- * silent for at most {@link Limits#idleTimeout()}: a client that announces a body and stops sending
- * it is dropped then, and never holds up anyone else's request meanwhile.
+ * The one HTTP server setup of gitconf, on Jetty 12's core handlers: the syncer's endpoints
+ * (webhook, health, metrics) and the relay ({@code gitconf serve}), which adds HTTP/2 (h2c in clear
+ * text, h2 over TLS) and a bind address through {@link Settings}. Requests are served concurrently
+ * from a bounded pool, and each connection may stay silent for at most {@link
+ * Limits#idleTimeout()}: a client that announces a body and stops sending it is dropped then, and
+ * never holds up anyone else's request meanwhile.
  *
  * <p>Thread-safe. {@link #close} stops accepting, lets running requests finish for a moment, and
  * stops the threads; it may be called more than once.
  */
-final class HttpEndpoint implements AutoCloseable {
+public final class HttpEndpoint implements AutoCloseable {
   /** How long a connection may be silent, and how large a request body may be. */
-  record Limits(Duration idleTimeout, int maxBody) {
-    static Limits defaults() {
+  public record Limits(Duration idleTimeout, int maxBody) {
+    public static Limits defaults() {
       return new Limits(Duration.ofSeconds(10), 1 << 20);
     }
   }
+
+  /**
+   * A PKCS#12 keystore holding the server's certificate and key; the password is read by the caller
+   * (from an environment variable, never the command line).
+   */
+  public record Tls(Path keystore, String password) {
+    @Override
+    public String toString() {
+      return "Tls[keystore=" + keystore + ", password=****]";
+    }
+  }
+
+  /**
+   * Where and how to listen: {@code host} (null for every address), {@code port} (0 for any free
+   * one), HTTP/2 beside HTTP/1.1 when {@code http2} (h2c upgrade and prior knowledge in clear text;
+   * ALPN over TLS), and TLS when {@code tls} is present. Request lines and headers larger than
+   * {@link #MAX_REQUEST_HEADERS} bytes are refused with 431.
+   */
+  public record Settings(
+      String host, int port, Limits limits, int maxThreads, boolean http2, Optional<Tls> tls) {
+    /** The syncer's endpoints: every address, HTTP/1.1, no TLS. */
+    static Settings plain(int port, Limits limits) {
+      return new Settings(null, port, limits, MAX_THREADS, false, Optional.empty());
+    }
+  }
+
+  /** The largest request line plus headers accepted. */
+  public static final int MAX_REQUEST_HEADERS = 8 * 1024;
 
   private static final int MAX_THREADS = 16;
   private static final Duration STOP_GRACE = Duration.ofSeconds(2);
@@ -50,7 +81,18 @@ final class HttpEndpoint implements AutoCloseable {
    * @throws GitconfException.Unavailable when the port cannot be listened on
    */
   static HttpEndpoint start(String name, int port, Limits limits, Handler handler) {
-    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+    return start(name, Settings.plain(port, limits), handler);
+  }
+
+  /**
+   * Listens as {@code settings} say and serves {@code handler}; a request it does not handle gets
+   * 404.
+   *
+   * @throws GitconfException.Unavailable when the address cannot be listened on or the keystore
+   *     cannot be read
+   */
+  public static HttpEndpoint start(String name, Settings settings, Handler handler) {
+    QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 2);
     threads.setName("gitconf-" + name);
     threads.setDaemon(true);
     Server server = new Server(threads);
@@ -58,9 +100,15 @@ final class HttpEndpoint implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-    connector.setPort(port);
-    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+    http.setRequestHeaderSize(MAX_REQUEST_HEADERS);
+    // Jetty's per-connection cache of header fields costs about 100 KB a connection (measured with
+    // JFR); a relay holds thousands of connections that each send one request a minute.
+    http.setHeaderCacheSize(0);
+    ServerConnector connector =
+        new ServerConnector(server, 1, 1, HttpProtocols.factories(http, settings));
+    connector.setHost(settings.host());
+    connector.setPort(settings.port());
+    connector.setIdleTimeout(settings.limits().idleTimeout().toMillis());
     server.addConnector(connector);
     server.setHandler(handler);
     try {
@@ -68,17 +116,24 @@ final class HttpEndpoint implements AutoCloseable {
     } catch (Exception e) {
       stopQuietly(server);
       throw new GitconfException.Unavailable(
-          "cannot serve " + name + " on port " + port + ": " + e.getMessage(), e);
+          "cannot serve "
+              + name
+              + " on "
+              + (settings.host() == null ? "port " : settings.host() + ":")
+              + settings.port()
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return new HttpEndpoint(server, connector);
   }
 
-  int port() {
+  public int port() {
     return connector.getLocalPort();
   }
 
   /** Writes a whole text response and completes {@code callback}. */
-  static void respond(
+  public static void respond(
       Response response, Callback callback, int status, String contentType, String body) {
     response.setStatus(status);
     response.getHeaders().put(new HttpField(HttpHeader.CONTENT_TYPE, contentType));

@@ -260,7 +260,8 @@ class WatchCommandTest {
     assertThat(none.exitCode()).isEqualTo(2);
     assertThat(none.err())
         .isEqualTo(
-            "gitconf: watch needs one source: --db/--embedded-postgres, --repo DIR or --git URL\n");
+            "gitconf: watch needs one source: --db/--embedded-postgres, --server URL, --repo DIR or"
+                + " --git URL\n");
 
     Cli.Result both =
         Cli.run("watch", "--env", "prod", "--repo", dir.toString(), "--git", "file:///x");

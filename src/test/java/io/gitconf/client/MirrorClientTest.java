@@ -79,7 +79,7 @@ class MirrorClientTest {
     return manager;
   }
 
-  private static List<ConfigChangeEvent> until(
+  static List<ConfigChangeEvent> until(
       ConfigSubscription subscription, Class<? extends ConfigChangeEvent> type)
       throws InterruptedException {
     List<ConfigChangeEvent> events = new ArrayList<>();

@@ -22,17 +22,17 @@ import org.eclipse.jgit.transport.URIish;
 /**
  * Everything a client test needs around it, all real: a bare "remote" config repository made from
  * the trading template, an engineer's clone of it, a PostgreSQL mirror and a syncer following the
- * remote's {@code main}. Public for the integrations' tests.
+ * remote's {@code main}.
  */
 public final class TradingDesk implements AutoCloseable {
   public static final PersonIdent ADA = new PersonIdent("Ada Trader", "ada@desk.example");
   public static final PersonIdent BO = new PersonIdent("Bo Risk", "bo@desk.example");
 
-  final Path origin;
-  final Path clone;
-  final Git git;
+  public final Path origin;
+  public final Path clone;
+  public final Git git;
   public final TestDatabase testDb;
-  final Database database;
+  public final Database database;
   private final Path dir;
   private Syncer syncer;
 
@@ -61,7 +61,7 @@ public final class TradingDesk implements AutoCloseable {
     }
   }
 
-  String originUrl() {
+  public String originUrl() {
     return origin.toUri().toString();
   }
 
@@ -80,7 +80,7 @@ public final class TradingDesk implements AutoCloseable {
     }
   }
 
-  TradingDesk write(String file, String text) {
+  public TradingDesk write(String file, String text) {
     try {
       Path path = clone.resolve(file);
       Files.createDirectories(path.getParent());
@@ -91,7 +91,7 @@ public final class TradingDesk implements AutoCloseable {
     }
   }
 
-  String read(String file) {
+  public String read(String file) {
     try {
       return Files.readString(clone.resolve(file));
     } catch (IOException e) {

@@ -1,0 +1,293 @@
+package io.gitconf.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gitconf.core.ConfigSnapshot;
+import io.gitconf.core.GitconfException;
+import io.gitconf.core.Json;
+import io.gitconf.mirror.MirrorReader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mirror as one or more relays ({@code gitconf serve}) serve it, over HTTP: loads the active
+ * version of an environment, checks its items against the version's checksum with the mirror's own
+ * check, and validates it as the mirror source does ({@link MirrorVersions}). One thread of its own
+ * holds a long poll ({@code watch}) on the relay; when it returns a new version, that document is
+ * what the next load applies, so an activation costs one response per client. When a relay cannot
+ * be reached the next URL is tried, after an exponential backoff with jitter (a fleet whose relay
+ * restarts does not come back in the same millisecond). The token is sent as a bearer token and
+ * appears in no message.
+ *
+ * <p>Thread-safe.
+ */
+final class ServerSource implements ConfigSource {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerSource.class);
+
+  /** How long the relay is asked to hold a watch. */
+  static final Duration WATCH = Duration.ofSeconds(60);
+
+  /** How much longer than the watch a response may take before the relay counts as gone. */
+  private static final Duration GRACE = Duration.ofSeconds(15);
+
+  private static final Duration CONNECT = Duration.ofSeconds(5);
+
+  /** One version as a relay sends it. */
+  record Document(
+      String environment, int version, String commit, String checksum, JsonNode items) {}
+
+  private final List<URI> relays;
+  private final String token;
+  private final String environment;
+  private final Backoff backoff;
+  private final ThreadFactory threads;
+  private final HttpClient http;
+  private final AtomicInteger preferred = new AtomicInteger();
+  private final AtomicReference<Document> received = new AtomicReference<>();
+  private volatile int seen;
+  private volatile boolean closed;
+  private Thread watcher;
+
+  ServerSource(
+      List<String> urls, String token, String environment, Backoff backoff, ThreadFactory threads) {
+    if (urls.isEmpty()) {
+      throw new GitconfException.BadRequest("server(...) needs at least one relay URL");
+    }
+    this.relays = urls.stream().map(ServerSource::base).toList();
+    this.token = token;
+    this.environment = environment;
+    this.backoff = backoff;
+    this.threads = threads;
+    this.http = HttpClient.newBuilder().connectTimeout(CONNECT).build();
+  }
+
+  private static URI base(String url) {
+    URI uri;
+    try {
+      uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    } catch (IllegalArgumentException e) {
+      throw new GitconfException.BadRequest("not a relay URL: " + url);
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new GitconfException.BadRequest("a relay URL starts with http:// or https://: " + url);
+    }
+    if (uri.getUserInfo() != null) {
+      throw new GitconfException.BadRequest(
+          "a relay URL carries no credentials; give the token to server(url, token)");
+    }
+    return uri;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws GitconfException.Integrity when the items do not reproduce the version's checksum
+   */
+  @Override
+  public Loaded load(String environment) {
+    Document document = received.getAndSet(null);
+    if (document == null || !document.environment().equals(environment)) {
+      document = fetchActive(environment);
+    }
+    seen = document.version();
+    String origin = "relay " + relays.get(preferred.get());
+    SortedMap<String, String> items = new TreeMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = document.items().fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> item = it.next();
+      items.put(item.getKey(), Json.canonical(item.getValue()));
+    }
+    ConfigSnapshot snapshot =
+        MirrorReader.checkedSnapshot(
+            origin, environment, document.version(), Optional.of(document.checksum()), items);
+    return MirrorVersions.loaded(origin, snapshot, document.version(), document.commit());
+  }
+
+  /** The active version from the first relay that answers, starting with the last that did. */
+  private Document fetchActive(String environment) {
+    GitconfException last = null;
+    int start = preferred.get();
+    for (int i = 0; i < relays.size(); i++) {
+      int index = (start + i) % relays.size();
+      URI relay = relays.get(index);
+      try {
+        HttpResponse<String> response =
+            send(relay, "/v1/environments/" + encode(environment), Duration.ofSeconds(30));
+        if (response.statusCode() == 200) {
+          preferred.set(index);
+          return document(relay, response.body());
+        }
+        last = refused(relay, response);
+      } catch (GitconfException e) {
+        last = e;
+      }
+    }
+    throw new GitconfException.Unavailable(
+        describe() + ": cannot read environment " + environment + ": " + last.getMessage(), last);
+  }
+
+  @Override
+  public synchronized void watch(Runnable changed) {
+    watcher = threads.newThread(() -> follow(changed));
+    watcher.start();
+  }
+
+  /** The watch loop: one long poll after another, on the relay that last answered. */
+  private void follow(Runnable changed) {
+    int failures = 0;
+    while (!closed) {
+      int index = preferred.get();
+      URI relay = relays.get(index);
+      try {
+        HttpResponse<String> response =
+            send(
+                relay,
+                "/v1/environments/"
+                    + encode(environment)
+                    + "/watch?version="
+                    + seen
+                    + "&timeout="
+                    + WATCH.toSeconds()
+                    + "s",
+                WATCH.plus(GRACE));
+        if (response.statusCode() == 200) {
+          Document document = document(relay, response.body());
+          seen = document.version();
+          received.set(document);
+        } else if (response.statusCode() != 304) {
+          throw refused(relay, response);
+        }
+        if (failures > 0) {
+          LOG.info("relay {} answers again; following {}", relay, environment);
+          failures = 0;
+          // Whatever was activated while no relay answered is loaded now.
+          changed.run();
+        } else if (response.statusCode() == 200) {
+          changed.run();
+        }
+      } catch (GitconfException e) {
+        if (closed) {
+          return;
+        }
+        failures++;
+        Duration wait = backoff.delay(failures);
+        if (failures == 1) {
+          LOG.warn(
+              "relay {} unavailable for {} ({}); trying {} in {} ms",
+              relay,
+              environment,
+              e.getMessage(),
+              relays.size() > 1 ? "the next relay" : "again",
+              wait.toMillis());
+        }
+        preferred.compareAndSet(index, (index + 1) % relays.size());
+        if (!Backoff.sleep(wait)) {
+          return;
+        }
+      }
+    }
+  }
+
+  private HttpResponse<String> send(URI relay, String path, Duration timeout) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(relay + path))
+            .timeout(timeout)
+            .header("Accept", "application/json");
+    if (!token.isEmpty()) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new GitconfException.Unavailable(
+          "relay "
+              + relay
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GitconfException.Unavailable("relay " + relay + ": interrupted", e);
+    }
+  }
+
+  /** A relay's refusal, with the reason it gave. */
+  private static GitconfException refused(URI relay, HttpResponse<String> response) {
+    String reason;
+    try {
+      reason = Json.parse("relay", response.body()).path("error").asText("(no reason given)");
+    } catch (GitconfException e) {
+      reason = "(no reason given)";
+    }
+    return new GitconfException.Unavailable(
+        "relay " + relay + " answered " + response.statusCode() + ": " + reason);
+  }
+
+  private Document document(URI relay, String body) {
+    JsonNode json = Json.parse("relay " + relay, body);
+    JsonNode version = json.path("version");
+    if (!json.path("environment").isTextual()
+        || !version.canConvertToInt()
+        || !json.path("commit").isTextual()
+        || !json.path("checksum").isTextual()
+        || !json.path("items").isObject()) {
+      throw new GitconfException.Integrity(
+          "relay "
+              + relay
+              + ": not a version document (environment, version, commit, checksum,"
+              + " items)");
+    }
+    if (!json.path("environment").asText().equals(environment)) {
+      throw new GitconfException.Integrity(
+          "relay "
+              + relay
+              + " sent environment "
+              + json.path("environment").asText()
+              + " for "
+              + environment);
+    }
+    return new Document(
+        json.path("environment").asText(),
+        version.asInt(),
+        json.path("commit").asText(),
+        json.path("checksum").asText(),
+        json.path("items"));
+  }
+
+  private static String encode(String environment) {
+    return URLEncoder.encode(environment, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public boolean needsPolling() {
+    return false;
+  }
+
+  @Override
+  public String describe() {
+    return "relay " + relays.get(preferred.get());
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (watcher != null) {
+      watcher.interrupt();
+    }
+  }
+}

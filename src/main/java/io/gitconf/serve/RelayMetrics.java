@@ -1,0 +1,99 @@
+package io.gitconf.serve;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
+
+/**
+ * The relay's Prometheus metrics ({@code /metrics}): watchers connected, activations fanned out and
+ * responses sent for them, the fan-out latency (from the relay's notice of an activation to the
+ * last watcher's response written), database connections in use, and how far the relay may be
+ * behind the mirror.
+ *
+ * <p>Thread-safe.
+ */
+final class RelayMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicLong longPolls = new AtomicLong();
+  private final AtomicLong streams = new AtomicLong();
+  private final Counter activations;
+  private final Counter deliveries;
+  private final Counter refused;
+  private final Timer fanOut;
+
+  RelayMetrics(IntSupplier connectionsInUse, DoubleSupplier lagSeconds, IntSupplier listening) {
+    Gauge.builder("gitconf_relay_watchers", longPolls, AtomicLong::get)
+        .description("Clients watching an environment: long polls and event streams")
+        .tag("kind", "long-poll")
+        .register(registry);
+    Gauge.builder("gitconf_relay_watchers", streams, AtomicLong::get)
+        .description("Clients watching an environment: long polls and event streams")
+        .tag("kind", "events")
+        .register(registry);
+    Gauge.builder("gitconf_relay_db_connections_in_use", connectionsInUse::getAsInt)
+        .description("Database connections in use: the pool's busy ones and the LISTEN connection")
+        .register(registry);
+    Gauge.builder("gitconf_relay_lag_seconds", lagSeconds::getAsDouble)
+        .description(
+            "Seconds since the relay last knew it held every active version (0 while listening)")
+        .register(registry);
+    Gauge.builder("gitconf_relay_listening", listening::getAsInt)
+        .description("1 while activations arrive by LISTEN, 0 while the relay polls")
+        .register(registry);
+    activations =
+        Counter.builder("gitconf_relay_activations_fanned_out")
+            .description("Activations sent to the watchers of their environment")
+            .register(registry);
+    deliveries =
+        Counter.builder("gitconf_relay_deliveries")
+            .description("Responses and events written to watchers for activations")
+            .register(registry);
+    refused =
+        Counter.builder("gitconf_relay_requests_refused")
+            .description("Requests refused for a missing, unknown or out-of-scope token")
+            .register(registry);
+    fanOut =
+        Timer.builder("gitconf_relay_fanout")
+            .description("From the relay's notice of an activation to the last watcher's response")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+  }
+
+  void longPolls(int delta) {
+    longPolls.addAndGet(delta);
+  }
+
+  void streams(int delta) {
+    streams.addAndGet(delta);
+  }
+
+  long watchers() {
+    return longPolls.get() + streams.get();
+  }
+
+  void fannedOut(int responses) {
+    activations.increment();
+    deliveries.increment(responses);
+  }
+
+  void fanOutTook(Duration duration) {
+    fanOut.record(duration);
+  }
+
+  void refused() {
+    refused.increment();
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,321 @@
+package io.gitconf.serve;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * The clients waiting for an environment's next activation: long polls and event streams. None
+ * holds a thread while it waits: a long poll is a request whose callback is completed later (by the
+ * activation, or by its timeout with 304); a stream is a response left open. An activation is
+ * written to every waiter without waiting for any of them, as the same bytes; a client that does
+ * not read only fills its own connection's buffers until the idle timeout drops it.
+ *
+ * <p>Thread-safe.
+ */
+final class Watchers {
+  private final Set<LongPoll> polls = ConcurrentHashMap.newKeySet();
+  private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
+  private final RelayMetrics metrics;
+  private final TokenGate gate;
+
+  Watchers(RelayMetrics metrics, TokenGate gate) {
+    this.metrics = metrics;
+    this.gate = gate;
+  }
+
+  /**
+   * Holds {@code request} until {@code environment}'s active version is not {@code known}, or for
+   * {@code timeout} (then 304). {@code active} gives the active version at any moment; it is asked
+   * again once the waiter is registered, so an activation between the caller's check and the
+   * registration is not missed.
+   */
+  void poll(
+      String environment,
+      int known,
+      Duration timeout,
+      String authorization,
+      Function<String, Published> active,
+      Request request,
+      Response response,
+      Callback callback) {
+    LongPoll poll = new LongPoll(environment, known, authorization, response, callback);
+    // Waiting is the point: the connection's idle timeout must not end it.
+    request.addIdleTimeoutListener(timeoutException -> poll.done.get());
+    request.addFailureListener(poll::abandon);
+    polls.add(poll);
+    metrics.longPolls(1);
+    Scheduler scheduler = request.getComponents().getScheduler();
+    poll.timeout = scheduler.schedule(poll::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Published now = active.apply(environment);
+    if (now != null && now.version() != known) {
+      poll.deliver(now, null);
+    }
+  }
+
+  /**
+   * Opens an event stream on {@code response}: the active version (if any) at once, then one event
+   * per activation, and a comment every so often so that proxies keep the connection.
+   */
+  void stream(
+      String environment,
+      String authorization,
+      Published now,
+      Request request,
+      Response response,
+      Callback callback) {
+    EventStream stream = new EventStream(environment, authorization, response, callback);
+    request.addIdleTimeoutListener(timeoutException -> false);
+    request.addFailureListener(failure -> stream.end(failure));
+    response.setStatus(HttpStatus.OK_200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    streams.add(stream);
+    metrics.streams(1);
+    stream.send(now == null ? ": no active version yet\n\n" : event(now));
+  }
+
+  /** Writes {@code version} to every waiter of its environment; returns how many. */
+  int fanOut(Published version, long noticedNanos) {
+    FanOut tracker = new FanOut(noticedNanos);
+    int sent = 0;
+    for (LongPoll poll : polls) {
+      if (poll.environment.equals(version.environment()) && poll.known != version.version()) {
+        tracker.pending.incrementAndGet();
+        if (poll.deliver(version, tracker)) {
+          sent++;
+        } else {
+          tracker.done();
+        }
+      }
+    }
+    String event = event(version);
+    for (EventStream stream : streams) {
+      if (stream.environment.equals(version.environment())) {
+        sent++;
+        stream.send(event);
+      }
+    }
+    tracker.armed(sent > 0);
+    metrics.fannedOut(sent);
+    return sent;
+  }
+
+  /** A comment on every stream, which keeps them through proxies that drop silent connections. */
+  void keepAlive() {
+    for (EventStream stream : streams) {
+      stream.send(": keep-alive\n\n");
+    }
+  }
+
+  int size() {
+    return polls.size() + streams.size();
+  }
+
+  private static String event(Published version) {
+    return "id: " + version.version() + "\nevent: activated\ndata: " + version.event() + "\n\n";
+  }
+
+  /**
+   * Whether the bearer of {@code authorization} may still read {@code environment}; within one
+   * fan-out each token is checked once (a fleet shares a few tokens), not once per watcher.
+   */
+  private boolean allowed(String authorization, String environment, FanOut fanOut) {
+    if (fanOut == null) {
+      return gate.check(authorization, environment) instanceof TokenGate.Verdict.Allowed;
+    }
+    return fanOut.verdicts.computeIfAbsent(
+        authorization == null ? "" : authorization,
+        a -> gate.check(authorization, environment) instanceof TokenGate.Verdict.Allowed);
+  }
+
+  /** The responses of one activation: when the last is written, its latency is recorded. */
+  private final class FanOut {
+    private final long noticedNanos;
+    final Map<String, Boolean> verdicts = new HashMap<>();
+    private volatile boolean recorded = true;
+
+    /** Responses not written yet, plus one until every response has been started. */
+    final AtomicInteger pending = new AtomicInteger(1);
+
+    FanOut(long noticedNanos) {
+      this.noticedNanos = noticedNanos;
+    }
+
+    /** Every response has been started; {@code any} says whether there was one to time. */
+    void armed(boolean any) {
+      recorded = any;
+      done();
+    }
+
+    void done() {
+      if (pending.decrementAndGet() == 0 && recorded) {
+        metrics.fanOutTook(Duration.ofNanos(System.nanoTime() - noticedNanos));
+      }
+    }
+  }
+
+  /** One waiting long poll. */
+  private final class LongPoll {
+    final String environment;
+    final int known;
+    final String authorization;
+    final Response response;
+    final Callback callback;
+    final AtomicBoolean done = new AtomicBoolean();
+    volatile Scheduler.Task timeout;
+
+    LongPoll(
+        String environment, int known, String authorization, Response response, Callback callback) {
+      this.environment = environment;
+      this.known = known;
+      this.authorization = authorization;
+      this.response = response;
+      this.callback = callback;
+    }
+
+    /** Answers with {@code version} unless answered already; false then. */
+    boolean deliver(Published version, FanOut tracker) {
+      if (!finish()) {
+        return false;
+      }
+      Callback written =
+          tracker == null
+              ? callback
+              : Callback.from(
+                  () -> {
+                    callback.succeeded();
+                    tracker.done();
+                  },
+                  failure -> {
+                    callback.failed(failure);
+                    tracker.done();
+                  });
+      // A token revoked while its bearer waited reads nothing more.
+      if (allowed(authorization, environment, tracker)) {
+        Replies.version(response, written, version);
+      } else {
+        Replies.error(response, written, HttpStatus.UNAUTHORIZED_401, "unknown or revoked token");
+      }
+      return true;
+    }
+
+    void expire() {
+      if (finish()) {
+        Replies.notModified(response, callback, null);
+      }
+    }
+
+    /** The connection failed (closed, reset): nothing can be sent; the exchange ends failed. */
+    void abandon(Throwable failure) {
+      if (finish()) {
+        callback.failed(failure);
+      }
+    }
+
+    private boolean finish() {
+      if (!done.compareAndSet(false, true)) {
+        return false;
+      }
+      polls.remove(this);
+      metrics.longPolls(-1);
+      Scheduler.Task task = timeout;
+      if (task != null) {
+        task.cancel();
+      }
+      return true;
+    }
+  }
+
+  /**
+   * One open event stream. One write at a time: what arrives while a write is pending waits, and
+   * only the newest of those is sent, so a slow reader costs one pending event, never a queue.
+   */
+  private final class EventStream {
+    final String environment;
+    final String authorization;
+    final Response response;
+    final Callback callback;
+    private boolean writing;
+    private String next;
+    private boolean ended;
+
+    EventStream(String environment, String authorization, Response response, Callback callback) {
+      this.environment = environment;
+      this.authorization = authorization;
+      this.response = response;
+      this.callback = callback;
+    }
+
+    void send(String text) {
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        if (writing) {
+          // An activation outranks a keep-alive comment; a newer activation outranks an older one.
+          if (next == null || !text.startsWith(":")) {
+            next = text;
+          }
+          return;
+        }
+        writing = true;
+      }
+      write(text);
+    }
+
+    private void write(String text) {
+      if (!(gate.check(authorization, environment) instanceof TokenGate.Verdict.Allowed)) {
+        end(null);
+        return;
+      }
+      response.write(
+          false,
+          ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)),
+          Callback.from(this::written, this::end));
+    }
+
+    private void written() {
+      String following;
+      synchronized (this) {
+        following = next;
+        next = null;
+        writing = following != null && !ended;
+      }
+      if (following != null) {
+        write(following);
+      }
+    }
+
+    void end(Throwable failure) {
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        ended = true;
+      }
+      if (streams.remove(this)) {
+        metrics.streams(-1);
+      }
+      if (failure == null) {
+        callback.succeeded();
+      } else {
+        callback.failed(failure);
+      }
+    }
+  }
+}
