@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       RebuildCommand.class,
       RollbackCommand.class,
       UnpinCommand.class,
+      ReleaseCommand.class,
       BackupCommand.Backup.class,
       BackupCommand.Restore.class,
       TemplateCommand.class,

@@ -7,9 +7,12 @@ import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
 import io.gitconf.mirror.AuditRecord;
 import io.gitconf.mirror.MirrorReader;
+import io.gitconf.mirror.ReleaseEvent;
+import io.gitconf.mirror.ReleaseReader;
 import io.gitconf.mirror.VersionRecord;
 import io.gitconf.sync.Database;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Versions of an environment in the mirror, newest first: version, commit, author, time,"
-          + " message, status.",
+          + " message, status",
+      "(candidate, held and rolled_back versions with their release events and causes).",
       "With --path: the value of one path over time, newest first (secrets print as ****)."
     })
 final class HistoryCommand implements Callable<Integer> {
@@ -52,7 +56,9 @@ final class HistoryCommand implements Callable<Integer> {
       }
       PrintWriter out = output.out();
       if (path == null) {
-        printVersions(out, mirror.history(env.environment));
+        List<ReleaseEvent> events =
+            ReleaseReader.of(db.dataSource()).events(env.environment, RELEASE_EVENTS);
+        printVersions(out, mirror.history(env.environment), events);
       } else {
         printPath(out, mirror.pathHistory(env.environment, path));
       }
@@ -61,7 +67,11 @@ final class HistoryCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private void printVersions(PrintWriter out, List<VersionRecord> versions) {
+  /** The release events history shows with the versions, newest first. */
+  private static final int RELEASE_EVENTS = 1000;
+
+  private void printVersions(
+      PrintWriter out, List<VersionRecord> versions, List<ReleaseEvent> events) {
     if (output.json()) {
       ArrayNode rows = Json.MAPPER.createArrayNode();
       for (VersionRecord v : versions) {
@@ -75,6 +85,8 @@ final class HistoryCommand implements Callable<Integer> {
         row.put("checksum", v.checksum().orElse(null));
         row.put("changedPaths", v.changedPaths());
         v.errors().forEach(row.putArray("errors")::add);
+        ArrayNode release = row.putArray("release");
+        releaseOf(events, v.version()).forEach(e -> release.add(ReleaseCommand.event(e)));
       }
       out.println(Json.pretty(rows));
       return;
@@ -90,6 +102,7 @@ final class HistoryCommand implements Callable<Integer> {
           v.authorName() + " <" + v.authorEmail() + ">",
           firstLine(v.message()));
       v.errors().forEach(error -> table.note("        " + error));
+      releaseOf(events, v.version()).forEach(e -> table.note("        " + ReleaseCommand.line(e)));
     }
     table.print(out);
   }
@@ -127,6 +140,17 @@ final class HistoryCommand implements Callable<Integer> {
           firstLine(a.reason()));
     }
     table.print(out);
+  }
+
+  /** The release events of one version, oldest first. */
+  private static List<ReleaseEvent> releaseOf(List<ReleaseEvent> events, int version) {
+    List<ReleaseEvent> of = new ArrayList<>();
+    for (ReleaseEvent e : events) {
+      if (e.version() == version) {
+        of.add(0, e);
+      }
+    }
+    return of;
   }
 
   static String firstLine(String message) {

@@ -6,6 +6,8 @@ import io.gitconf.client.ConfigManager;
 import io.gitconf.client.ConfigSubscription;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
+import io.gitconf.mirror.ReleaseEvent;
+import io.gitconf.mirror.ReleaseReader;
 import io.gitconf.sync.Database;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -81,6 +83,22 @@ final class WatchCommand implements Callable<Integer> {
   Path cacheFile;
 
   @Option(
+      names = "--instance-id",
+      paramLabel = "ID",
+      description =
+          "This client's instance id in releases (default: GITCONF_INSTANCE_ID, else host name"
+              + " and gitconf-watch); with the mirror, release events are printed too.")
+  String instanceId;
+
+  @Option(
+      names = "--report-unhealthy",
+      paramLabel = "REASON",
+      description =
+          "Report every version applied after the start as unhealthy with REASON: a rehearsal of"
+              + " an application that fails on a release, which then rolls back.")
+  String unhealthy;
+
+  @Option(
       names = "--count",
       paramLabel = "N",
       description = "Stop after N events (default: run until stopped).")
@@ -98,13 +116,21 @@ final class WatchCommand implements Callable<Integer> {
           "watch needs one source: --db/--embedded-postgres, --server URL, --repo DIR or --git URL");
     }
     ConfigManager.Builder builder =
-        ConfigManager.builder().environment(env.environment).cacheTtl(ttl).cacheFile(cacheFile);
+        ConfigManager.builder()
+            .environment(env.environment)
+            .cacheTtl(ttl)
+            .cacheFile(cacheFile)
+            .applicationName("gitconf-watch");
+    if (instanceId != null) {
+      builder.instanceId(instanceId);
+    }
     Optional<Database> db = Optional.empty();
     if (server.given()) {
       builder.server(server.urls, server.token());
     } else if (!fromFiles) {
       db = Optional.of(database.open());
       builder.postgres(db.get().dataSource());
+      releasesSeen = lastReleaseEvent(db.get());
     } else if (files.repo != null) {
       builder.directory(files.repo);
     } else {
@@ -115,15 +141,85 @@ final class WatchCommand implements Callable<Integer> {
       // temporary clone (watch --git) is removed.
       Thread onExit = new Thread(manager::close, "watch-shutdown");
       Runtime.getRuntime().addShutdownHook(onExit);
+      Optional<Thread> releases = db.map(d -> releaseEvents(d, manager));
       try {
         watch(manager);
       } finally {
+        releases.ifPresent(Thread::interrupt);
         removeShutdownHook(onExit);
       }
     } finally {
       db.ifPresent(Database::close);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Prints the release events of the environment as they are recorded (checked every TTL), on a
+   * daemon thread: those before the start are not repeated.
+   */
+  /** The last release event recorded before this client started; later ones are printed. */
+  private long releasesSeen;
+
+  private long lastReleaseEvent(Database db) {
+    return ReleaseReader.of(db.dataSource()).events(env.environment, 1).stream()
+        .mapToLong(ReleaseEvent::id)
+        .max()
+        .orElse(0);
+  }
+
+  private Thread releaseEvents(Database db, ConfigManager manager) {
+    ReleaseReader releases = ReleaseReader.of(db.dataSource());
+    long[] last = {releasesSeen};
+    Thread thread =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted() && !manager.isClosed()) {
+                try {
+                  for (ReleaseEvent e : releases.eventsAfter(env.environment, last[0])) {
+                    last[0] = e.id();
+                    printRelease(e, manager.instanceId());
+                  }
+                  Thread.sleep(ttl.toMillis());
+                } catch (InterruptedException e) {
+                  return;
+                } catch (GitconfException e) {
+                  // The client reports the mirror's outages; the next round tries again.
+                }
+              }
+            },
+            "watch-releases");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private void printRelease(ReleaseEvent e, String instance) {
+    PrintWriter out = spec.commandLine().getOut();
+    synchronized (out) {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      if (output.json()) {
+        ObjectNode line = ReleaseCommand.event(e);
+        line.put("event", "Release");
+        line.put("release", e.kind().sql());
+        line.put("instanceId", instance);
+        line.put("at", now.toString());
+        out.println(Json.canonical(line));
+      } else {
+        out.println(
+            now
+                + "  release   "
+                + e.kind().label()
+                + ": version "
+                + e.version()
+                + e.percent().map(p -> " at " + p + " %").orElse("")
+                + " by "
+                + e.actor()
+                + ": "
+                + e.cause());
+      }
+      out.flush();
+    }
   }
 
   private void watch(ConfigManager manager) throws InterruptedException {
@@ -134,8 +230,15 @@ final class WatchCommand implements Callable<Integer> {
         .println("watching " + env.environment + ": " + manager.snapshot() + " (Ctrl-C stops)");
     spec.commandLine().getErr().flush();
     try {
+      long started = manager.snapshot().version().orElse(0);
       for (int seen = 0; count == null || seen < count; seen++) {
-        print(out, events.recv());
+        ConfigChangeEvent event = events.recv();
+        print(out, event);
+        if (unhealthy != null
+            && event instanceof ConfigChangeEvent.VersionActivated
+            && manager.snapshot().version().orElse(0) != started) {
+          manager.reportHealth(false, unhealthy);
+        }
       }
     } catch (IllegalStateException e) {
       if (!manager.isClosed()) {
@@ -154,15 +257,17 @@ final class WatchCommand implements Callable<Integer> {
   }
 
   private void print(PrintWriter out, ConfigChangeEvent event) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    if (output.json()) {
-      ObjectNode line = json(event);
-      line.put("at", now.toString());
-      out.println(Json.canonical(line));
-    } else {
-      out.println(now + "  " + describe(event));
+    synchronized (out) {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      if (output.json()) {
+        ObjectNode line = json(event);
+        line.put("at", now.toString());
+        out.println(Json.canonical(line));
+      } else {
+        out.println(now + "  " + describe(event));
+      }
+      out.flush();
     }
-    out.flush();
   }
 
   /**

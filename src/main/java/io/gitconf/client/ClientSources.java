@@ -1,6 +1,7 @@
 package io.gitconf.client;
 
 import io.gitconf.core.GitRemotes;
+import io.gitconf.mirror.ReportWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,13 @@ final class ClientSources {
 
   static Factory postgres(DataSource dataSource) {
     return (b, resources) ->
-        new PostgresSource(dataSource, b.environment, b.reconnectBackoff, MAX_BACKOFF);
+        new PostgresSource(
+            dataSource,
+            b.environment,
+            b.reconnectBackoff,
+            MAX_BACKOFF,
+            new ReleaseReporter(
+                b.environment, b.identity(), ReportWriter.mirror(dataSource), b.cacheTtl));
   }
 
   /** Relays ({@code gitconf serve}) at {@code urls}, tried in turn, with a bearer token. */

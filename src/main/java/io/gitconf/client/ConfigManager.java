@@ -70,6 +70,7 @@ public final class ConfigManager implements AutoCloseable {
   private final ConfigChangeNotifier notifier;
   private final ExecutorService listeners;
   private final Reloader reloader;
+  private final InstanceIdentity identity;
   private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
 
   /** Starts everything; whatever it started is in {@code resources}, released if it throws. */
@@ -78,6 +79,7 @@ public final class ConfigManager implements AutoCloseable {
     this.environment = builder.environment;
     this.keys = builder.keys;
     this.rateLimit = builder.rateLimit;
+    this.identity = builder.identity();
     ConfigCache cache = new ConfigCache(builder.cacheTtl, Optional.ofNullable(builder.cacheFile));
     this.notifier = new ConfigChangeNotifier(builder.subscriberCapacity);
     resources.notifier(notifier);
@@ -105,6 +107,15 @@ public final class ConfigManager implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(
                 resources.threads().factory("gitconf-config-ttl", false))));
     source.watch(reloader::refresh);
+    source
+        .reporter()
+        .ifPresent(
+            r ->
+                r.start(
+                    resources.executor(
+                        Executors.newSingleThreadScheduledExecutor(
+                            resources.threads().factory("gitconf-release-reports", false))),
+                    reloader::current));
     state.set(State.RUNNING);
   }
 
@@ -251,6 +262,29 @@ public final class ConfigManager implements AutoCloseable {
   }
 
   /**
+   * The application's own verdict on the version this instance serves, sent with its release
+   * reports: {@code reportHealth(false, "order rejects 12 % since reload")} counts as a failed
+   * report of that version, so a release of it rolls back when failures pass its {@code
+   * maxFailures}. It holds for the version served now; a newer version starts healthy. Does nothing
+   * for a source without releases.
+   */
+  public void reportHealth(boolean healthy, String reason) {
+    requireRunning("reportHealth()");
+    if (!healthy && (reason == null || reason.isBlank())) {
+      throw new GitconfException.BadRequest("reportHealth(false, reason) needs a reason");
+    }
+    source.reporter().ifPresent(r -> r.health(healthy, reason == null ? "" : reason));
+  }
+
+  /**
+   * The id this instance reports to releases with, which also draws its cohort: the builder's
+   * {@code instanceId}, else {@code GITCONF_INSTANCE_ID}, else host name and application name.
+   */
+  public String instanceId() {
+    return identity.id();
+  }
+
+  /**
    * A subscription to every event, with its own bounded queue.
    *
    * @throws IllegalStateException when the manager is closed
@@ -376,8 +410,46 @@ public final class ConfigManager implements AutoCloseable {
     ChangeRateLimit rateLimit = ChangeRateLimit.defaults();
     int subscriberCapacity = ConfigChangeNotifier.DEFAULT_CAPACITY;
     ClientSources.Factory sourceFactory;
+    String instanceId;
+    String applicationName = "gitconf-client";
+    Map<String, String> labels = Map.of();
+    private InstanceIdentity identity;
 
     private Builder() {}
+
+    /**
+     * This instance's id in releases (default: {@code GITCONF_INSTANCE_ID}, else the host name and
+     * {@link #applicationName}). Keep it stable across restarts: the cohort of a release is drawn
+     * from it.
+     */
+    public Builder instanceId(String instanceId) {
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    /** The application's name, part of the default instance id (default {@code gitconf-client}). */
+    public Builder applicationName(String applicationName) {
+      this.applicationName = applicationName;
+      return this;
+    }
+
+    /**
+     * Labels shown with this instance's release reports (region, version of the application...).
+     */
+    public Builder labels(Map<String, String> labels) {
+      this.labels = Map.copyOf(labels);
+      return this;
+    }
+
+    /** The identity, resolved once. */
+    InstanceIdentity identity() {
+      if (identity == null) {
+        identity =
+            InstanceIdentity.resolve(
+                Optional.ofNullable(instanceId), System.getenv(), applicationName, labels);
+      }
+      return identity;
+    }
 
     /**
      * The PostgreSQL mirror the syncer writes: the active version of the environment, reloaded on

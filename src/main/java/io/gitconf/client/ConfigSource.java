@@ -59,6 +59,14 @@ interface ConfigSource extends AutoCloseable {
   String describe();
 
   /**
+   * Where this source's instance reports what it serves to the releases (the mirror, a relay);
+   * empty for a source without releases (a directory, a Git remote).
+   */
+  default Optional<ReleaseReporter> reporter() {
+    return Optional.empty();
+  }
+
+  /**
    * The environment's snapshot of a repository read from files or a commit, once the repository has
    * no error for that environment.
    *

@@ -1,12 +1,19 @@
 package io.gitconf.client;
 
-import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
 import io.gitconf.mirror.MirrorReader;
+import io.gitconf.mirror.MirrorSql;
+import io.gitconf.mirror.ReleaseReader;
+import io.gitconf.mirror.ReleaseState;
 import io.gitconf.mirror.VersionRecord;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mirror the syncer writes: loads the active version of an environment from PostgreSQL through
@@ -16,20 +23,39 @@ import javax.sql.DataSource;
  * typed records expect). Changes arrive through {@link MirrorListener} ({@code LISTEN}), and the
  * manager also polls every TTL in case a notification was lost.
  *
- * <p>Thread-safe. Reads only.
+ * <p>While a release is in progress in the environment, it serves the candidate instead when this
+ * instance is in the cohort of the release's step ({@link Cohort}); a candidate that fails
+ * validation or binding here is refused, reported failed through the {@link ReleaseReporter}, and
+ * the active version served instead.
+ *
+ * <p>Thread-safe. Reads only, except the instance's reports.
  */
 final class PostgresSource implements ConfigSource {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
+
+  /** SQLSTATE of a missing table. */
+  private static final String UNDEFINED_TABLE = "42P01";
+
   private final DataSource dataSource;
   private final MirrorReader mirror;
+  private final ReleaseReader releases;
+  private final ReleaseReporter reporter;
+  private final Set<Integer> refused = ConcurrentHashMap.newKeySet();
   private final String environment;
   private final Duration firstBackoff;
   private final Duration maxBackoff;
   private MirrorListener listener;
 
   PostgresSource(
-      DataSource dataSource, String environment, Duration firstBackoff, Duration maxBackoff) {
+      DataSource dataSource,
+      String environment,
+      Duration firstBackoff,
+      Duration maxBackoff,
+      ReleaseReporter reporter) {
     this.dataSource = dataSource;
     this.mirror = MirrorReader.of(dataSource);
+    this.releases = ReleaseReader.of(dataSource);
+    this.reporter = reporter;
     this.environment = environment;
     this.firstBackoff = firstBackoff;
     this.maxBackoff = maxBackoff;
@@ -54,16 +80,59 @@ final class PostgresSource implements ConfigSource {
                               + ": environment "
                               + environment
                               + " has no active version (has the syncer mirrored it?)"));
-      ConfigSnapshot snapshot = mirror.snapshot(active);
-      return MirrorVersions.loaded(describe(), snapshot, active.version(), active.commitId());
+      Optional<VersionRecord> candidate = candidate(environment);
+      if (candidate.isPresent()) {
+        try {
+          Loaded loaded = load(candidate.get());
+          ClientSnapshot.of(loaded.snapshot(), loaded.version(), loaded.commit());
+          return loaded;
+        } catch (GitconfException.ValidationFailed | GitconfException.Integrity e) {
+          int version = candidate.get().version();
+          refused.add(version);
+          String reason = MirrorSql.firstLine(e.getMessage());
+          LOG.warn(
+              "{}: candidate version {} of {} refused, serving the active version: {}",
+              describe(),
+              version,
+              environment,
+              reason);
+          reporter.failed(version, reason);
+        }
+      }
+      return load(active);
     } catch (GitconfException.Unavailable e) {
       throw unavailable(e);
     }
   }
 
+  /** One version, rebuilt from its items and validated against the shipped schemas. */
+  private Loaded load(VersionRecord row) {
+    return MirrorVersions.loaded(describe(), mirror.snapshot(row), row.version(), row.commitId());
+  }
+
+  /** The candidate this instance is to serve, if a release includes it. */
+  private Optional<VersionRecord> candidate(String environment) {
+    Optional<ReleaseState> state;
+    try {
+      state = releases.state(environment);
+    } catch (GitconfException.Unavailable e) {
+      if (e.getCause() instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState())) {
+        // A mirror migrated by a gitconf without releases: nothing is being released.
+        return Optional.empty();
+      }
+      throw e;
+    }
+    Optional<Integer> version = Cohort.candidate(state, reporter.identity().id(), refused);
+    return version.flatMap(v -> mirror.version(environment, v));
+  }
+
   @Override
   public Optional<String> fingerprint(String environment) {
     try {
+      Optional<VersionRecord> candidate = candidate(environment);
+      if (candidate.isPresent()) {
+        return candidate.map(PostgresSource::fingerprint);
+      }
       return mirror.activeVersion(environment).map(PostgresSource::fingerprint);
     } catch (GitconfException.Unavailable e) {
       throw unavailable(e);
@@ -80,6 +149,11 @@ final class PostgresSource implements ConfigSource {
   public synchronized void watch(Runnable changed) {
     listener = new MirrorListener(dataSource, environment, changed, firstBackoff, maxBackoff);
     listener.start();
+  }
+
+  @Override
+  public Optional<ReleaseReporter> reporter() {
+    return Optional.of(reporter);
   }
 
   @Override

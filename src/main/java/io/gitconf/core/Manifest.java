@@ -27,10 +27,23 @@ public final class Manifest {
 
   private final Map<String, Environment> environments;
   private final Map<String, Category> categories;
+  private final Map<String, ReleasePolicy> releases;
 
-  Manifest(Map<String, Environment> environments, Map<String, Category> categories) {
+  Manifest(
+      Map<String, Environment> environments,
+      Map<String, Category> categories,
+      Map<String, ReleasePolicy> releases) {
     this.environments = Collections.unmodifiableMap(new LinkedHashMap<>(environments));
     this.categories = Collections.unmodifiableMap(new LinkedHashMap<>(categories));
+    this.releases = Collections.unmodifiableMap(new LinkedHashMap<>(releases));
+  }
+
+  /**
+   * The release policy of an environment ({@code environments.<env>.release}); empty when it
+   * declares none, and its versions activate at once.
+   */
+  public Optional<ReleasePolicy> releasePolicy(String environment) {
+    return Optional.ofNullable(releases.get(environment));
   }
 
   /** Environments in the order the manifest declares them. */

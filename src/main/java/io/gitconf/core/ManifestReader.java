@@ -43,13 +43,14 @@ final class ManifestReader {
     }
     Map<String, Manifest.Environment> environments = environments(root.get("environments"), lines);
     Map<String, Manifest.Category> categories = categories(root.get("categories"), lines);
+    Map<String, ReleasePolicy> releases = releases(root.get("environments"), lines);
     if (problems.size() > before) {
       return Optional.empty();
     }
     checkInheritance(environments, lines);
     return problems.size() > before
         ? Optional.empty()
-        : Optional.of(new Manifest(environments, categories));
+        : Optional.of(new Manifest(environments, categories, releases));
   }
 
   private Map<String, Manifest.Environment> environments(
@@ -84,11 +85,30 @@ final class ManifestReader {
         error(line(lines, path), path, "must be a map (description, inherits)", "type");
         continue;
       }
-      onlyKeys((ObjectNode) body, path, lines, Set.of("description", "inherits"));
+      onlyKeys((ObjectNode) body, path, lines, Set.of("description", "inherits", "release"));
       Optional<String> inherits =
           Optional.ofNullable(body.get("inherits")).filter(n -> !n.isNull()).map(JsonNode::asText);
       String description = body.has("description") ? body.get("description").asText() : "";
       result.put(name, new Manifest.Environment(name, inherits, description));
+    }
+    return result;
+  }
+
+  /** The release policies of the environments that declare one. */
+  private Map<String, ReleasePolicy> releases(JsonNode node, Map<String, Integer> lines) {
+    Map<String, ReleasePolicy> result = new LinkedHashMap<>();
+    if (node == null || !node.isObject()) {
+      return result;
+    }
+    ReleasePolicyReader reader = new ReleasePolicyReader(FILE, problems, lines);
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      JsonNode release = entry.getValue().get("release");
+      if (entry.getValue().isObject() && release != null && !release.isNull()) {
+        reader
+            .read(release, "environments." + entry.getKey() + ".release")
+            .ifPresent(policy -> result.put(entry.getKey(), policy));
+      }
     }
     return result;
   }

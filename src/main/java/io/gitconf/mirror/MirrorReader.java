@@ -52,7 +52,7 @@ public final class MirrorReader {
   }
 
   @FunctionalInterface
-  private interface RowMapper<T> {
+  interface RowMapper<T> {
     T map(ResultSet rs) throws SQLException;
   }
 
@@ -111,6 +111,31 @@ public final class MirrorReader {
         "reading the active versions",
         "status = ? ORDER BY environment",
         VersionStatus.ACTIVE.sql());
+  }
+
+  /**
+   * The newest version of an environment that has items: active, candidate, held, rolled back or
+   * superseded, not rejected. The items still open are its items.
+   */
+  public Optional<VersionRecord> latestVersion(String environment) {
+    return versions(
+            "reading the latest version of " + environment,
+            "environment = ? AND status <> ? ORDER BY version DESC LIMIT 1",
+            environment,
+            VersionStatus.REJECTED.sql())
+        .stream()
+        .findFirst();
+  }
+
+  /** The candidate of the release in progress in an environment, if one is being rolled out. */
+  public Optional<VersionRecord> candidateVersion(String environment) {
+    return versions(
+            "reading the candidate of " + environment,
+            "environment = ? AND status = ?",
+            environment,
+            VersionStatus.CANDIDATE.sql())
+        .stream()
+        .findFirst();
   }
 
   /** One version's row. */
@@ -341,7 +366,8 @@ public final class MirrorReader {
         rs.getTimestamp(5).toInstant());
   }
 
-  private <T> List<T> query(String what, String sql, RowMapper<T> mapper, Object... parameters) {
+  /** Runs one query; shared with {@link ReleaseReader}, so both fail the same way. */
+  <T> List<T> query(String what, String sql, RowMapper<T> mapper, Object... parameters) {
     try {
       return connector.with(
           conn -> {

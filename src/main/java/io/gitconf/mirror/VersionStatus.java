@@ -4,17 +4,23 @@ import java.util.Locale;
 
 /**
  * The life of a version in {@code config_versions.status}: active until a newer one activates;
- * rejected ones never were. The only place the stored names are written in Java; the migrations'
- * {@code CHECK} constraint lists the same names, and a test compares the two.
+ * rejected ones never were; a release's candidate is active for its cohort only. The only place the
+ * stored names are written in Java; the migrations' {@code CHECK} constraint lists the same names,
+ * and a test compares the two.
  */
 public enum VersionStatus {
   ACTIVE,
   SUPERSEDED,
   REJECTED,
   /**
-   * Mirrored while the environment is pinned (break-glass): stored, never activated until unpinned.
+   * Mirrored, not activated: while the environment is pinned (break-glass), until unpinned; or a
+   * release waiting for a freeze window or the minimum interval to end ({@link ReleaseState}).
    */
-  HELD;
+  HELD,
+  /** Being rolled out: served to the cohort of the release's current step; at most one. */
+  CANDIDATE,
+  /** A candidate taken back (a failed report or an operator); never released again. */
+  ROLLED_BACK;
 
   /** The value stored in {@code config_versions.status}. */
   public String sql() {

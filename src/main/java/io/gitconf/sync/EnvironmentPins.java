@@ -90,7 +90,7 @@ final class EnvironmentPins {
   /**
    * Switches the active version, with an audit row per changed path and a notification to clients.
    */
-  private static void activate(
+  static void activate(
       Connection conn,
       MirrorReader reader,
       String env,

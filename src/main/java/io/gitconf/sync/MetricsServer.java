@@ -1,7 +1,9 @@
 package io.gitconf.sync;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.Json;
+import io.gitconf.mirror.ReleaseState;
 import java.time.Duration;
 import java.time.Instant;
 import org.eclipse.jetty.http.HttpStatus;
@@ -78,6 +80,17 @@ public final class MetricsServer implements AutoCloseable {
       health.put("versionsMirrored", metrics.versionsMirrored());
       health.put("commitsRejected", metrics.commitsRejected());
       health.put("lastSuccess", metrics.lastSuccess().map(Instant::toString).orElse(null));
+      // Releases in progress: a paused or held one says why.
+      ArrayNode releases = health.putArray("releases");
+      for (ReleaseState release : metrics.releasesInProgress()) {
+        ObjectNode r = releases.addObject();
+        r.put("environment", release.environment());
+        r.put("version", release.version());
+        r.put("phase", release.phase().sql());
+        r.put("percent", release.serving() ? release.percent() : 0);
+        release.pausedReason().ifPresent(reason -> r.put("pausedReason", reason));
+        release.holdReason().ifPresent(reason -> r.put("holdReason", reason));
+      }
       HttpEndpoint.respond(
           response,
           callback,

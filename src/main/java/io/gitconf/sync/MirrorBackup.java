@@ -60,10 +60,13 @@ public final class MirrorBackup {
     TABLES.put("environment_pins", "environment");
     TABLES.put("sync_state", "branch");
     TABLES.put("sync_events", "id");
+    TABLES.put("release_state", "environment");
+    TABLES.put("instance_reports", "environment, instance_id");
+    TABLES.put("release_events", "id");
   }
 
   private static final List<String> SERIAL_TABLES =
-      List.of("sync_commits", "config_audit", "sync_events");
+      List.of("sync_commits", "config_audit", "sync_events", "release_events");
 
   /** Flyway's own table: the migrations that ran, recreated by migrating the target first. */
   private static final String FLYWAY_TABLE = "flyway_schema_history";

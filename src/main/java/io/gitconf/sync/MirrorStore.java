@@ -11,6 +11,7 @@ import io.gitconf.mirror.VersionRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -32,11 +33,39 @@ public final class MirrorStore {
 
   private final DataSource dataSource;
   private final MirrorReader reader;
-  private final MirrorWriter writer = new MirrorWriter();
+  private final MirrorWriter writer;
+  private final Clock clock;
 
   public MirrorStore(DataSource dataSource) {
+    this(dataSource, Clock.systemUTC());
+  }
+
+  /** A store whose releases read the time from {@code clock} (a test's, to move it on). */
+  public MirrorStore(DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
     this.reader = MirrorReader.of(dataSource);
+    this.clock = clock;
+    this.writer = new MirrorWriter(clock);
+  }
+
+  /** The clock releases are timed with. */
+  Clock clock() {
+    return clock;
+  }
+
+  /** The data source of this mirror. */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Runs {@code work} in one transaction that holds the writers' lock. */
+  <T> T locked(String what, SqlWork<T> work) {
+    return inTransaction(
+        what,
+        conn -> {
+          lockWriters(conn);
+          return work.run(conn);
+        });
   }
 
   /** The read side of this mirror. */
@@ -186,7 +215,7 @@ public final class MirrorStore {
   }
 
   @FunctionalInterface
-  private interface SqlWork<T> {
+  interface SqlWork<T> {
     T run(Connection conn) throws SQLException;
   }
 

@@ -6,6 +6,7 @@ import io.gitconf.core.ConfigPath;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.Json;
+import io.gitconf.core.ReleasePolicy;
 import io.gitconf.core.SchemaSet;
 import io.gitconf.core.SecretMask;
 import io.gitconf.mirror.AuditAction;
@@ -21,6 +22,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +53,11 @@ final class MirrorWriter {
   record Current(int version, SortedMap<String, String> items) {}
 
   private final Map<String, Current> cache = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  MirrorWriter(Clock clock) {
+    this.clock = clock;
+  }
 
   /**
    * Mirrors {@code commit}. {@code errors} are every reason it may not become active (validation,
@@ -71,13 +80,34 @@ final class MirrorWriter {
     List<String> environments = environmentsOf(reader, repository);
     lockEnvironments(conn, environments);
 
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     List<VersionPlan> plans = new ArrayList<>();
+    Map<String, Release> releases = new HashMap<>();
     for (String env : environments) {
       Optional<ConfigSnapshot> snapshot =
           repository.flatMap(r -> Optional.ofNullable(r.snapshots().get(env)));
       if (errors.isEmpty()) {
-        plan(conn, reader, env, snapshot.orElseThrow(), repository.orElseThrow().schemas())
-            .ifPresent(plans::add);
+        // The policy in force is the commit's own.
+        Optional<ReleasePolicy> policy =
+            repository.flatMap(ConfigRepository::manifest).flatMap(m -> m.releasePolicy(env));
+        Optional<VersionPlan> plan =
+            plan(
+                conn,
+                reader,
+                env,
+                snapshot.orElseThrow(),
+                repository.orElseThrow().schemas(),
+                policy.isPresent());
+        if (plan.isPresent() && plan.get().status() == VersionStatus.CANDIDATE) {
+          ReleaseRows.Start start =
+              ReleaseRows.start(
+                  conn, env, policy.orElseThrow(), ReleaseRows.emergency(commit.message()), now);
+          releases.put(env, new Release(policy.orElseThrow(), start));
+          if (start.holdUntil().isPresent()) {
+            plan = Optional.of(withStatus(plan.get(), VersionStatus.HELD));
+          }
+        }
+        plan.ifPresent(plans::add);
       } else {
         plans.add(rejected(conn, env, snapshot));
       }
@@ -91,8 +121,8 @@ final class MirrorWriter {
     List<CommitOutcome.EnvironmentVersion> written = new ArrayList<>();
     Map<String, Current> activated = new HashMap<>();
     for (VersionPlan plan : plans) {
-      apply(conn, commit, plan, errors);
-      if (plan.status() == VersionStatus.ACTIVE) {
+      apply(conn, commit, plan, errors, Optional.ofNullable(releases.get(plan.environment())), now);
+      if (plan.status() != VersionStatus.REJECTED) {
         activated.put(plan.environment(), new Current(plan.version(), plan.next()));
       }
       written.add(
@@ -107,9 +137,24 @@ final class MirrorWriter {
     return new Written(new CommitOutcome(commit, kind, written, errors), activated);
   }
 
+  /** The policy a new version of an environment is released under, and whether it starts now. */
+  private record Release(ReleasePolicy policy, ReleaseRows.Start start) {}
+
+  private static VersionPlan withStatus(VersionPlan plan, VersionStatus status) {
+    return new VersionPlan(
+        plan.environment(),
+        plan.version(),
+        status,
+        plan.checksum(),
+        plan.itemCount(),
+        plan.next(),
+        plan.changes());
+  }
+
   /**
-   * What {@link #write} did, with the items each activated environment now has; hand it to {@link
-   * #committed} once the transaction has committed.
+   * What {@link #write} did, with the items of the newest version of each environment it wrote
+   * (active, candidate or held: the items still open); hand it to {@link #committed} once the
+   * transaction has committed.
    */
   record Written(CommitOutcome outcome, Map<String, Current> activated) {}
 
@@ -132,15 +177,24 @@ final class MirrorWriter {
   }
 
   private Optional<VersionPlan> plan(
-      Connection conn, MirrorReader reader, String env, ConfigSnapshot snapshot, SchemaSet schemas)
+      Connection conn,
+      MirrorReader reader,
+      String env,
+      ConfigSnapshot snapshot,
+      SchemaSet schemas,
+      boolean released)
       throws SQLException {
     Optional<VersionRecord> active = reader.activeVersion(env);
+    // The newest version that has items (active, candidate, held or rolled back): a commit equal to
+    // it, or to the active one, changes nothing; a rolled-back version is never released again.
+    Optional<VersionRecord> head = reader.latestVersion(env);
     Optional<String> checksum = Optional.of(snapshot.checksum());
-    if (active.isPresent() && checksum.equals(active.get().checksum())) {
+    if (active.isPresent() && checksum.equals(active.get().checksum())
+        || head.isPresent() && checksum.equals(head.get().checksum())) {
       return Optional.empty();
     }
     int nextVersion = nextVersion(conn, env);
-    SortedMap<String, String> current = currentItems(conn, env, active.map(VersionRecord::version));
+    SortedMap<String, String> current = currentItems(conn, env, head.map(VersionRecord::version));
     SortedMap<String, String> next = new TreeMap<>();
     for (Map.Entry<String, JsonNode> leaf : snapshot.leaves().entrySet()) {
       next.put(leaf.getKey(), Json.canonical(leaf.getValue()));
@@ -175,7 +229,15 @@ final class MirrorWriter {
       }
     }
     changes.sort((a, b) -> a.path().compareTo(b.path()));
-    VersionStatus status = reader.pin(env).isPresent() ? VersionStatus.HELD : VersionStatus.ACTIVE;
+    VersionStatus status;
+    if (reader.pin(env).isPresent()) {
+      status = VersionStatus.HELD;
+    } else if (released && active.isPresent()) {
+      // A release needs a base to serve the others and to return to; the first version has none.
+      status = VersionStatus.CANDIDATE;
+    } else {
+      status = VersionStatus.ACTIVE;
+    }
     return Optional.of(
         new VersionPlan(env, nextVersion, status, checksum, next.size(), next, changes));
   }
@@ -186,11 +248,34 @@ final class MirrorWriter {
     return secret ? "\"" + SecretMask.MASK + "\"" : canonical;
   }
 
-  private void apply(Connection conn, CommitInfo commit, VersionPlan plan, List<String> errors)
+  private void apply(
+      Connection conn,
+      CommitInfo commit,
+      VersionPlan plan,
+      List<String> errors,
+      Optional<Release> release,
+      Instant now)
       throws SQLException {
     String env = plan.environment();
     if (plan.status() == VersionStatus.ACTIVE) {
       VersionRows.supersedeActive(conn, env);
+    }
+    if (release.isPresent()) {
+      // Before the insert: the database keeps at most one candidate per environment.
+      ReleaseRows.replace(conn, env, plan.version(), commit.shortId(), now);
+      VersionRows.insertVersion(conn, commit, plan, errors);
+      // Items now; audit rows when the release completes and the version becomes active.
+      VersionRows.writeItems(conn, plan);
+      ReleaseRows.begin(
+          conn,
+          env,
+          plan.version(),
+          commit.id(),
+          release.get().policy(),
+          release.get().start(),
+          "commit " + commit.shortId() + " by " + commit.author() + ": " + commit.subject(),
+          now);
+      return;
     }
     VersionRows.insertVersion(conn, commit, plan, errors);
     if (plan.status() == VersionStatus.HELD) {
@@ -220,16 +305,16 @@ final class MirrorWriter {
   }
 
   /**
-   * The items still open (not closed by a later version): those of the active version, or of the
-   * newest held one while the environment is pinned.
+   * The items still open (not closed by a later version): those of the newest version with items
+   * ({@code head}: the active one, or a candidate, held or rolled-back one written after it).
    */
   private SortedMap<String, String> currentItems(
-      Connection conn, String env, Optional<Integer> active) throws SQLException {
+      Connection conn, String env, Optional<Integer> head) throws SQLException {
     Current cached = cache.get(env);
-    if (active.isEmpty()) {
+    if (head.isEmpty()) {
       return new TreeMap<>();
     }
-    if (cached != null && cached.version() == active.get()) {
+    if (cached != null && cached.version() == head.get()) {
       return cached.items();
     }
     SortedMap<String, String> items = new TreeMap<>();

@@ -1,11 +1,17 @@
 package io.gitconf.sync;
 
+import io.gitconf.mirror.ReleaseState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,6 +34,8 @@ public final class SyncMetrics {
   private final Counter versionsMirrored;
   private final Counter commitsRejected;
   private final Counter commitsProcessed;
+  private final Map<String, Map<String, AtomicLong>> releaseGauges = new ConcurrentHashMap<>();
+  private volatile List<ReleaseState> lastReleases = List.of();
 
   SyncMetrics() {
     gauge("gitconf_sync_lag_commits", lagCommits, "Commits on the branch not yet mirrored");
@@ -66,6 +74,67 @@ public final class SyncMetrics {
       }
     }
     position(outcome.commit().id(), outcome.commit().time());
+  }
+
+  /** Counts one release transition ({@code started}, {@code rolled_back}...). */
+  void releaseTransition(String kind) {
+    registry.counter("gitconf_release_transitions", "event", kind).increment();
+  }
+
+  /**
+   * The state of every release in progress: {@code gitconf_release_percent}, {@code
+   * gitconf_release_paused}, {@code gitconf_release_held} and the report counts, per environment;
+   * an environment whose release ended reads 0.
+   */
+  void releases(List<ReleaseState> states) {
+    lastReleases = List.copyOf(states);
+    Map<String, ReleaseState> byEnv = new HashMap<>();
+    states.forEach(s -> byEnv.put(s.environment(), s));
+    for (String env : byEnv.keySet()) {
+      releaseGauges.computeIfAbsent(env, this::registerRelease);
+    }
+    releaseGauges.forEach(
+        (env, gauges) -> {
+          ReleaseState s = byEnv.get(env);
+          ReleaseState.Counts c = s == null ? ReleaseState.Counts.NONE : s.counts();
+          gauges.get("version").set(s == null ? 0 : s.version());
+          gauges.get("percent").set(s == null || !s.serving() ? 0 : s.percent());
+          gauges.get("paused").set(s != null && s.phase() == ReleaseState.Phase.PAUSED ? 1 : 0);
+          gauges.get("held").set(s != null && s.phase() == ReleaseState.Phase.HELD ? 1 : 0);
+          gauges.get("cohort").set(c.cohort());
+          gauges.get("applied").set(c.applied());
+          gauges.get("failed").set(c.failed());
+          gauges.get("restart_required").set(c.restartRequired());
+          gauges.get("silent").set(c.silent());
+        });
+  }
+
+  /** The releases in progress at the leader's last evaluation (none on a standby). */
+  public List<ReleaseState> releasesInProgress() {
+    return isLeader() ? lastReleases : List.of();
+  }
+
+  private Map<String, AtomicLong> registerRelease(String env) {
+    Map<String, AtomicLong> gauges = new LinkedHashMap<>();
+    for (String name :
+        List.of(
+            "version",
+            "percent",
+            "paused",
+            "held",
+            "cohort",
+            "applied",
+            "failed",
+            "restart_required",
+            "silent")) {
+      AtomicLong value = new AtomicLong();
+      gauges.put(name, value);
+      Gauge.builder("gitconf_release_" + name, value, AtomicLong::get)
+          .description("The release in progress: " + name.replace('_', ' '))
+          .tag("environment", env)
+          .register(registry);
+    }
+    return gauges;
   }
 
   void position(String commitId, Instant commitTime) {

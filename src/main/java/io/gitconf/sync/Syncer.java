@@ -3,6 +3,8 @@ package io.gitconf.sync;
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.GitconfException;
 import io.gitconf.mirror.MirrorSql;
+import io.gitconf.mirror.ReleaseReader;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * branch is recorded ({@link MirrorStore#recordForcePush}) and its new head adopted without
  * mirroring it.
  *
+ * <p>While it leads, the syncer also runs the releases in progress ({@link ReleaseController}):
+ * every {@value #RELEASE_TICK_MILLIS} ms between fetches, with the time of the clock it was given.
+ *
  * <p>Thread-safe: {@link #start} runs the loop on its own thread; {@link #trigger} and {@link
  * #close} may be called from any thread.
  */
@@ -36,11 +41,17 @@ public final class Syncer implements AutoCloseable {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
+  /** How often the leader evaluates releases in progress, between fetches of the branch. */
+  static final long RELEASE_TICK_MILLIS = 250;
+
+  static final Duration RELEASE_TICK = Duration.ofMillis(RELEASE_TICK_MILLIS);
+
   private final SyncSettings settings;
   private final MirrorStore store;
   private final GitFollower follower;
   private final LeaderLock lock;
   private final SyncListener listener;
+  private final ReleaseController releases;
   private final SyncMetrics metrics = new SyncMetrics();
   private final BlockingQueue<Object> wakeUps = new LinkedBlockingQueue<>();
   private final OutageLog outage = new OutageLog(log);
@@ -51,8 +62,14 @@ public final class Syncer implements AutoCloseable {
   private Thread thread;
 
   public Syncer(Database database, SyncSettings settings, SyncListener listener) {
+    this(database, settings, listener, Clock.systemUTC());
+  }
+
+  /** A syncer whose releases read the time from {@code clock}. */
+  public Syncer(Database database, SyncSettings settings, SyncListener listener, Clock clock) {
     this.settings = settings;
-    this.store = new MirrorStore(database.dataSource());
+    this.store = new MirrorStore(database.dataSource(), clock);
+    this.releases = new ReleaseController(store);
     this.follower =
         GitFollower.open(
             settings.source(), settings.branch(), settings.cacheDir(), settings.credentials());
@@ -66,6 +83,11 @@ public final class Syncer implements AutoCloseable {
 
   public MirrorStore store() {
     return store;
+  }
+
+  /** The releases this syncer runs while it leads, and operators steer. */
+  public ReleaseController releases() {
+    return releases;
   }
 
   /** Starts following the branch on a background thread, until {@link #close}. */
@@ -93,17 +115,36 @@ public final class Syncer implements AutoCloseable {
       throw new GitconfException.Unavailable(
           "another syncer holds the leader lock for branch " + settings.branch());
     }
-    return catchUp();
+    int processed = catchUp();
+    tickReleases();
+    return processed;
+  }
+
+  /** Evaluates the releases in progress, as the leader; the standby leaves them be. */
+  private void tickReleases() {
+    if (lock.isHeld()) {
+      releases.tick().forEach(kind -> metrics.releaseTransition(kind.sql()));
+      metrics.releases(ReleaseReader.of(store.dataSource()).states());
+    }
   }
 
   private void loop() {
     Duration backoff = FIRST_BACKOFF;
     log.info("following {} every {}s", follower.describe(), settings.poll().toMillis() / 1000.0);
+    Instant nextFetch = Instant.MIN;
     while (!closed) {
       Duration wait = settings.poll();
       try {
         if (becomeLeader()) {
-          catchUp();
+          if (wait.compareTo(RELEASE_TICK) > 0) {
+            wait = RELEASE_TICK;
+          }
+          // Releases are evaluated every tick; the branch is fetched every poll (or when woken).
+          if (!Instant.now().isBefore(nextFetch)) {
+            catchUp();
+            nextFetch = Instant.now().plus(settings.poll());
+          }
+          tickReleases();
         }
         outage.recovered();
         backoff = FIRST_BACKOFF;
@@ -120,7 +161,9 @@ public final class Syncer implements AutoCloseable {
         wait = backoff;
         backoff = next(backoff);
       }
-      pause(wait);
+      if (pause(wait)) {
+        nextFetch = Instant.MIN;
+      }
     }
   }
 
@@ -285,13 +328,16 @@ public final class Syncer implements AutoCloseable {
     return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
   }
 
-  private void pause(Duration wait) {
+  /** Waits; true when woken (a trigger, or close) rather than timed out. */
+  private boolean pause(Duration wait) {
     try {
-      wakeUps.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+      boolean woken = wakeUps.poll(wait.toMillis(), TimeUnit.MILLISECONDS) != null;
       wakeUps.clear();
+      return woken;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closed = true;
+      return true;
     }
   }
 

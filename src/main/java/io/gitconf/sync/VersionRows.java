@@ -41,14 +41,7 @@ final class VersionRows {
 
   /** Makes one version active; the caller superseded the one that was. */
   static void activate(Connection conn, String environment, int version) throws SQLException {
-    try (PreparedStatement update =
-        conn.prepareStatement(
-            "UPDATE config_versions SET status = ? WHERE environment = ? AND version = ?")) {
-      update.setString(1, VersionStatus.ACTIVE.sql());
-      update.setString(2, environment);
-      update.setInt(3, version);
-      update.executeUpdate();
-    }
+    ReleaseRows.setVersionStatus(conn, environment, version, VersionStatus.ACTIVE);
   }
 
   /** Tells listening clients, once the transaction commits, that a version became active. */

@@ -82,7 +82,10 @@ class MirrorCommandsJsonTest {
               progress
                   + "  environment_pins: 0 rows\n"
                   + "  sync_state: 1 rows\n"
-                  + "  sync_events: 0 rows\n");
+                  + "  sync_events: 0 rows\n"
+                  + "  release_state: 0 rows\n"
+                  + "  instance_reports: 0 rows\n"
+                  + "  release_events: 0 rows\n");
       String tables = "{\"config_audit\":7,\"config_items\":7,\"config_versions\":5,";
       assertThat(json(backup))
           .isEqualTo(
@@ -92,7 +95,8 @@ class MirrorCommandsJsonTest {
                   + quoted(file)
                   + ",\"rows\":25,\"tables\":"
                   + tables
-                  + "\"environment_pins\":0,\"environments\":2,\"sync_commits\":3,\"sync_events\":0,"
+                  + "\"environment_pins\":0,\"environments\":2,\"instance_reports\":0,"
+                  + "\"release_events\":0,\"release_state\":0,\"sync_commits\":3,\"sync_events\":0,"
                   + "\"sync_state\":1}}");
 
       Cli.Result restored =

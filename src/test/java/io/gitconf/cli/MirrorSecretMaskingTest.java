@@ -51,7 +51,7 @@ class MirrorSecretMaskingTest {
         SecretCipher.of(EncryptionKeys.from(Map.of(EncryptionKeys.MASTER_KEY, DEMO_KEY)));
     String oldCiphertext = cipher.encrypt("prod", API_KEY, Secret.of(OLD_PLAINTEXT));
     String newCiphertext = cipher.encrypt("prod", API_KEY, Secret.of(NEW_PLAINTEXT));
-    Path repo = GoldenRepos.template(dir.resolve("repo"));
+    Path repo = GoldenRepos.templateWithoutReleases(dir.resolve("repo"));
     Path prodTrader = repo.resolve("environments/prod/trader.yaml");
     String template = Files.readString(prodTrader);
     try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {

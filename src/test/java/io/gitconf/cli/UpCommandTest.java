@@ -68,12 +68,12 @@ class UpCommandTest {
       assertThat(activeVersions(url)).isEqualTo(3);
 
       commit(repo, "maxOpenPositions: 5", "maxOpenPositions: 4", "One fewer open position");
-      up.awaitOut(mirrored("One fewer open position", "prod version 2 active"), LONG);
+      up.awaitOut(mirrored("One fewer open position", "prod version 2 candidate"), LONG);
 
       // The server ends every session (a failover or a restart looks like this to the syncer).
       terminateOtherSessions(url);
       commit(repo, "maxOpenPositions: 4", "maxOpenPositions: 3", "Three open positions");
-      up.awaitOut(mirrored("Three open positions", "prod version 3 active"), LONG);
+      up.awaitOut(mirrored("Three open positions", "prod version 3 candidate"), LONG);
 
       // The branch is rewritten: a warning of the syncer's, not printed again.
       try (Git git = Git.open(repo.toFile())) {
@@ -103,8 +103,8 @@ class UpCommandTest {
       // Each warning once: a retry that fails the same way is not a new fact.
       assertThat(duplicates(warnings(err))).as(all).isEmpty();
       // Each commit printed once, and nothing the log says is printed as well.
-      assertThat(out.stream().filter(line -> line.contains("prod version 2 active"))).hasSize(1);
-      assertThat(out.stream().filter(line -> line.contains("prod version 3 active"))).hasSize(1);
+      assertThat(out.stream().filter(line -> line.contains("prod version 2 candidate"))).hasSize(1);
+      assertThat(out.stream().filter(line -> line.contains("prod version 3 candidate"))).hasSize(1);
       List<String> logged = err.stream().map(line -> line.replaceFirst("^.*? - ", "")).toList();
       assertThat(out)
           .as(all)

@@ -169,7 +169,15 @@ class MirrorClientTest {
             + " version row says [0-9a-f]{64}";
     try (PostgresSource source =
         new PostgresSource(
-            desk.database.dataSource(), "prod", Duration.ofMillis(50), Duration.ofSeconds(1))) {
+            desk.database.dataSource(),
+            "prod",
+            Duration.ofMillis(50),
+            Duration.ofSeconds(1),
+            new ReleaseReporter(
+                "prod",
+                new InstanceIdentity("integrity-test", Map.of()),
+                reports -> {},
+                Duration.ofSeconds(1)))) {
       assertThatThrownBy(() -> source.load("prod"))
           .isInstanceOf(GitconfException.Integrity.class)
           .hasMessageMatching(expected);

@@ -50,7 +50,7 @@ public final class TradingDesk implements AutoCloseable {
     try {
       Path origin = dir.resolve("origin.git");
       Git.init().setBare(true).setInitialBranch("main").setGitDir(origin.toFile()).call().close();
-      Path clone = GoldenRepos.template(dir.resolve("engineer"));
+      Path clone = GoldenRepos.templateWithoutReleases(dir.resolve("engineer"));
       Git git = Git.init().setDirectory(clone.toFile()).setInitialBranch("main").call();
       git.remoteAdd().setName("origin").setUri(new URIish(origin.toUri().toString())).call();
       TradingDesk desk = new TradingDesk(dir, origin, clone, git, TestDatabase.create());

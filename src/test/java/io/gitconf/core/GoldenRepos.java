@@ -32,6 +32,26 @@ public final class GoldenRepos {
     return target;
   }
 
+  /**
+   * The template without the release policy of its {@code prod}, copied into {@code target}: a
+   * change reaches every environment at once, for tests of something else than releases.
+   */
+  public static Path templateWithoutReleases(Path target) {
+    template(target);
+    try {
+      Path manifest = target.resolve("gitconf.yaml");
+      String text = Files.readString(manifest);
+      String stripped = text.replaceAll("(?m)^    release:\n(^      .*\n)+", "");
+      if (stripped.equals(text)) {
+        throw new IllegalStateException("the template declares no release policy any more");
+      }
+      Files.writeString(manifest, stripped);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The template with a case's files laid over it, copied into {@code target}. */
   public static Path materialize(String name, Path target) {
     template(target);

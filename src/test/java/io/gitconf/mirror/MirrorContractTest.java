@@ -99,6 +99,27 @@ class MirrorContractTest {
   }
 
   @Test
+  void everyReleaseNameIsOneTheSchemaAllowsAndTheOtherWayRound() throws Exception {
+    assertThat(allowed("release_state_phase_check"))
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(ReleaseState.Phase.values()).map(ReleaseState.Phase::sql).toList());
+    assertThat(allowed("instance_reports_state_check"))
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(InstanceReport.State.values()).map(InstanceReport.State::sql).toList());
+    assertThat(allowed("release_events_event_check"))
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(ReleaseEvent.Kind.values()).map(ReleaseEvent.Kind::sql).toList());
+  }
+
+  @Test
+  void bucketsFollowTheDocumentedFormula() {
+    // The test vectors of docs/releases.md.
+    assertThat(ReleaseState.bucket("prod", "salt", "trader-01")).isEqualTo(1859);
+    assertThat(ReleaseState.bucket("prod", "salt", "trader-02")).isEqualTo(3860);
+    assertThat(ReleaseState.bucket("prod", "9f2c1e", "host-17/trader")).isEqualTo(1669);
+  }
+
+  @Test
   void theOnlyEventKindIsAForcePush() throws Exception {
     assertThat(allowed("sync_events_kind_check")).containsExactly(MirrorStatus.ForcePush.KIND);
   }

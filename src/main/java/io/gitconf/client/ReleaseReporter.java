@@ -1,0 +1,151 @@
+package io.gitconf.client;
+
+import io.gitconf.core.GitconfException;
+import io.gitconf.mirror.InstanceReport;
+import io.gitconf.mirror.ReportWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells the releases what this instance serves: once per poll interval, on its own thread (never on
+ * the read path), one report with the version served and whether it is applied or waits for a
+ * restart, which is also the heartbeat; a candidate this instance refused is reported failed with
+ * the reason, at once (the one report that does not wait for the interval, so a rollback is not
+ * delayed), and stays reported until a newer version is served. The application's own health
+ * ({@link ConfigManager#reportHealth}) goes with the version it was given for.
+ *
+ * <p>Thread-safe. A report that cannot be written is logged once and tried again at the next
+ * interval; reporting never fails the client.
+ */
+final class ReleaseReporter {
+  private static final Logger LOG = LoggerFactory.getLogger(ReleaseReporter.class);
+
+  /** A candidate this instance could not apply. */
+  private record Failure(int version, String reason) {}
+
+  /** The application's verdict on the version it serves. */
+  private record Health(long version, boolean healthy, String reason) {}
+
+  private final String environment;
+  private final InstanceIdentity identity;
+  private final ReportWriter writer;
+  private final Duration interval;
+  private volatile Failure failure;
+  private volatile Health health;
+  private volatile Supplier<ClientSnapshot> served;
+  private volatile ScheduledExecutorService executor;
+  private volatile boolean failing;
+
+  ReleaseReporter(
+      String environment, InstanceIdentity identity, ReportWriter writer, Duration interval) {
+    this.environment = environment;
+    this.identity = identity;
+    this.writer = writer;
+    this.interval = interval;
+  }
+
+  InstanceIdentity identity() {
+    return identity;
+  }
+
+  /** Starts reporting what {@code served} serves, every interval, on {@code executor}. */
+  void start(ScheduledExecutorService executor, Supplier<ClientSnapshot> served) {
+    this.served = served;
+    this.executor = executor;
+    executor.scheduleWithFixedDelay(this::report, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** This instance refused candidate {@code version}; reported at once. */
+  void failed(int version, String reason) {
+    failure = new Failure(version, reason);
+    ScheduledExecutorService now = executor;
+    if (now != null) {
+      now.execute(this::report);
+    }
+  }
+
+  /** The application's health for the version it serves now; a failing one is reported at once. */
+  void health(boolean healthy, String reason) {
+    Supplier<ClientSnapshot> current = served;
+    long version = current == null ? -1 : current.get().version().orElse(-1);
+    health = new Health(version, healthy, reason);
+    ScheduledExecutorService now = executor;
+    if (!healthy && now != null) {
+      now.execute(this::report);
+    }
+  }
+
+  /** The report this instance would send now, if it serves a mirrored version. */
+  Optional<InstanceReport> current() {
+    Supplier<ClientSnapshot> current = served;
+    if (current == null) {
+      return Optional.empty();
+    }
+    ClientSnapshot snapshot = current.get();
+    OptionalLong version = snapshot.version();
+    Failure refused = failure;
+    if (refused != null && (version.isEmpty() || refused.version() > version.getAsLong())) {
+      return Optional.of(
+          report(
+              refused.version(), InstanceReport.State.FAILED, Optional.of(refused.reason()), null));
+    }
+    if (version.isEmpty()) {
+      return Optional.empty();
+    }
+    Health given = health;
+    Health forThis = given != null && given.version() == version.getAsLong() ? given : null;
+    InstanceReport.State state =
+        snapshot.heldBack().isEmpty()
+            ? InstanceReport.State.APPLIED
+            : InstanceReport.State.RESTART_REQUIRED;
+    return Optional.of(report((int) version.getAsLong(), state, Optional.empty(), forThis));
+  }
+
+  private InstanceReport report(
+      int version, InstanceReport.State state, Optional<String> reason, Health health) {
+    return new InstanceReport(
+        environment,
+        identity.id(),
+        identity.labels(),
+        version,
+        state,
+        reason,
+        health == null || health.healthy(),
+        health == null || health.healthy() ? Optional.empty() : Optional.of(health.reason()),
+        Instant.EPOCH);
+  }
+
+  /** Writes the current report; never throws (the executor would stop the schedule). */
+  void report() {
+    try {
+      Optional<InstanceReport> report = current();
+      if (report.isPresent()) {
+        writer.write(List.of(report.get()));
+      }
+      if (failing) {
+        LOG.info(
+            "reports of {} to the releases of {} go through again", identity.id(), environment);
+        failing = false;
+      }
+    } catch (GitconfException | IllegalStateException e) {
+      if (!failing) {
+        LOG.warn(
+            "cannot report {} to the releases of {}: {}",
+            identity.id(),
+            environment,
+            e.getMessage());
+        failing = true;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("unexpected failure reporting to the releases of {}: {}", environment, e.toString());
+    }
+  }
+}
