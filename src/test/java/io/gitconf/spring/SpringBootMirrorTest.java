@@ -195,7 +195,7 @@ class SpringBootMirrorTest {
     assertThat(environment.getProperty("trader.mode")).isEqualTo("live");
     assertThat(context.getBeanNamesForType(ConfigurationPropertiesRebinder.class)).isNotEmpty();
     List<?> environmentChanges = context.getBean("environmentChanges", List.class);
-    assertThat(environmentChanges).containsExactly(Set.of("risk.parameters.maxOpenPositions"));
+    assertThat(environmentChanges).isEqualTo(List.of(Set.of("risk.parameters.maxOpenPositions")));
     assertThat(context.getBean(HealthEndpoint.class).healthForPath("gitconf"))
         .extracting(health -> json(health))
         .asString()
