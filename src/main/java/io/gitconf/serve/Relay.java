@@ -1,6 +1,7 @@
 package io.gitconf.serve;
 
 import io.gitconf.core.GitconfException;
+import io.gitconf.mirror.ReportWriter;
 import io.gitconf.sync.HttpEndpoint;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -19,9 +20,9 @@ import javax.sql.DataSource;
  * small pool, keeps each environment's active version in memory as the bytes it sends, and answers
  * long polls and event streams when a version is activated. The protocol is {@code docs/serve.md}.
  *
- * <p>The relay never holds a key (secrets travel as the ciphertext the mirror stores) and never
- * writes the mirror. Plain HTTP is served on a loopback address only, unless {@link
- * Options#insecureBind} says otherwise.
+ * <p>The relay never holds a key (secrets travel as the ciphertext the mirror stores) and writes
+ * the mirror only the instance reports its clients send, in batches ({@link ReportBatcher}). Plain
+ * HTTP is served on a loopback address only, unless {@link Options#insecureBind} says otherwise.
  *
  * <p>Thread-safe. {@link #close} stops the HTTP server, then the feed; it may be called more than
  * once.
@@ -75,6 +76,8 @@ public final class Relay implements AutoCloseable {
   private static final int MAX_THREADS = 32;
 
   private final MirrorFeed feed;
+  private final ReportBatcher reports;
+  private final RelayMetrics metrics;
   private final HttpEndpoint endpoint;
   private final ScheduledExecutorService keepAlive;
   private final boolean tls;
@@ -82,11 +85,15 @@ public final class Relay implements AutoCloseable {
 
   private Relay(
       MirrorFeed feed,
+      ReportBatcher reports,
+      RelayMetrics metrics,
       HttpEndpoint endpoint,
       ScheduledExecutorService keepAlive,
       boolean tls,
       String host) {
     this.feed = feed;
+    this.reports = reports;
+    this.metrics = metrics;
     this.endpoint = endpoint;
     this.keepAlive = keepAlive;
     this.tls = tls;
@@ -118,6 +125,7 @@ public final class Relay implements AutoCloseable {
     MirrorFeed feed = new MirrorFeed(pool, listen, watchers);
     feedHolder[0] = feed;
     feed.start();
+    ReportBatcher reports = new ReportBatcher(ReportWriter.mirror(pool), metrics);
     HttpEndpoint endpoint;
     try {
       endpoint =
@@ -130,8 +138,9 @@ public final class Relay implements AutoCloseable {
                   MAX_THREADS,
                   true,
                   options.tls()),
-              new RelayHandler(feed, watchers, gate, metrics));
+              new RelayHandler(feed, watchers, gate, metrics, reports));
     } catch (RuntimeException e) {
+      reports.close();
       feed.close();
       throw e;
     }
@@ -144,7 +153,13 @@ public final class Relay implements AutoCloseable {
             });
     keepAlive.scheduleWithFixedDelay(
         watchers::keepAlive, KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
-    return new Relay(feed, endpoint, keepAlive, options.tls().isPresent(), options.host());
+    return new Relay(
+        feed, reports, metrics, endpoint, keepAlive, options.tls().isPresent(), options.host());
+  }
+
+  /** Batches of instance reports written to the mirror so far (one statement each). */
+  public long reportBatches() {
+    return metrics.reportBatches();
   }
 
   public int port() {
@@ -175,6 +190,7 @@ public final class Relay implements AutoCloseable {
   public void close() {
     endpoint.close();
     keepAlive.shutdownNow();
+    reports.close();
     feed.close();
   }
 }
