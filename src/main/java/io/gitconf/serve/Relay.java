@@ -15,10 +15,11 @@ import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 
 /**
- * {@code gitconf serve}: a read-only HTTP relay over the mirror, so that a fleet of clients needs
- * no database connections of its own. It holds one {@code LISTEN} connection and borrows from a
- * small pool, keeps each environment's active version in memory as the bytes it sends, and answers
- * long polls and event streams when a version is activated. The protocol is {@code docs/serve.md}.
+ * {@code gitconf serve}: an HTTP relay over the mirror (it reads, but for release reports), so that
+ * a fleet of clients needs no database connections of its own. It holds one {@code LISTEN}
+ * connection and borrows from a small pool, keeps each environment's active version in memory as
+ * the bytes it sends, and answers long polls and event streams when a version is activated. The
+ * protocol is {@code docs/serve.md}.
  *
  * <p>The relay never holds a key (secrets travel as the ciphertext the mirror stores) and writes
  * the mirror only the instance reports its clients send, in batches ({@link ReportBatcher}). Plain
