@@ -18,9 +18,11 @@ import io.gitconf.sync.Syncer;
 import io.gitconf.testing.MovableClock;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -213,6 +217,65 @@ class RelayReleaseFleetTest {
     assertThat(releases().state("prod")).isEmpty();
     awaitTrue(() -> serving(4).size() == 20);
     awaitTrue(() -> fleet.stream().allMatch(c -> c.snapshot().version().orElse(0) == 2));
+  }
+
+  @Test
+  void aWatchNamingTheReleaseStateReturnsWhenItIsPromotedAndWhenItIsAborted() throws Exception {
+    Syncer syncer = withPolicy();
+    desk.edit(RISK, "maxOpenPositions: 5", "maxOpenPositions: 4")
+        .commit(ADA, "One fewer open position");
+    syncer.syncOnce();
+    ReleaseState state = release();
+    HttpResponse<String> rolling = get("/v1/environments/prod/release");
+    String tag = rolling.headers().firstValue("ETag").orElseThrow();
+    assertThat(rolling.body())
+        .startsWith(
+            "{\"base\":1,\"environment\":\"prod\",\"release\":{\"percent\":25,"
+                + "\"phase\":\"rolling\",\"salt\":\""
+                + state.salt()
+                + "\",\"step\":0,\"version\":"
+                + state.version()
+                + "},\"tag\":");
+    assertThat(get("/v1/environments/prod/versions/" + state.version()).body())
+        .contains("\"risk.parameters.maxOpenPositions\":4");
+
+    CompletableFuture<HttpResponse<String>> watch = watch(1, tag);
+    syncer.releases().promote("prod", Optional.of(60), "Bo Risk", "looks fine");
+
+    HttpResponse<String> promoted = watch.get(30, TimeUnit.SECONDS);
+    assertThat(promoted.statusCode()).isEqualTo(200);
+    assertThat(promoted.body()).contains("\"version\":1,");
+    String next = promoted.headers().firstValue("Gitconf-Release").orElseThrow();
+    assertThat(next).isNotEqualTo(tag);
+    assertThat(get("/v1/environments/prod/release").body()).contains("\"percent\":60");
+
+    CompletableFuture<HttpResponse<String>> again = watch(1, next);
+    syncer.releases().abort("prod", "Bo Risk", "wrong limit");
+    HttpResponse<String> aborted = again.get(30, TimeUnit.SECONDS);
+    assertThat(aborted.statusCode()).isEqualTo(200);
+    assertThat(get("/v1/environments/prod/release").body())
+        .startsWith("{\"base\":1,\"environment\":\"prod\",\"release\":null,");
+  }
+
+  private CompletableFuture<HttpResponse<String>> watch(int version, String tag) {
+    return HttpClient.newHttpClient()
+        .sendAsync(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        relay.url()
+                            + "/v1/environments/prod/watch?version="
+                            + version
+                            + "&timeout=60s&release="
+                            + URLEncoder.encode(tag, StandardCharsets.UTF_8)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(relay.url() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
