@@ -1,17 +1,11 @@
-package io.gitconf.serve;
+package io.gitconf.client;
 
-import io.gitconf.client.ConfigChangeEvent;
-import io.gitconf.client.ConfigManager;
-import io.gitconf.client.TradingDesk;
 import io.gitconf.mirror.ReleaseReader;
+import io.gitconf.serve.Relay;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.Syncer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * The relay's release figures of {@code docs/benchmarks.md}: {@code clients} relay clients ({@code
@@ -46,16 +39,7 @@ public final class RelayReleaseBenchmark {
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
     Path dir = Files.createTempDirectory("gitconf-relay-release-benchmark");
     try (TradingDesk desk = TradingDesk.open(dir)) {
-      desk.edit(
-          "gitconf.yaml",
-          "    description: Live trading with real funds. Conservative limits; every change is"
-              + " reviewed.\n",
-          "    description: Live trading with real funds. Conservative limits; every change is"
-              + " reviewed.\n"
-              + "    release:\n"
-              + "      steps: [100]\n"
-              + "      bake: 1h\n");
-      desk.commit(TradingDesk.BO, "Release prod in one step");
+      ReleaseBenchmark.policy(desk);
       desk.syncOnce();
       Syncer syncer = desk.startSyncer(Duration.ofMillis(200));
       Database db = Database.connect(desk.testDb.jdbcUrl(), Optional.empty());
@@ -96,15 +80,16 @@ public final class RelayReleaseBenchmark {
         desk.commit(TradingDesk.ADA, "Candidate " + r);
         syncer.trigger();
         long candidate = 6 + r % 3;
-        awaitTrue(() -> fleet.stream().allMatch(c -> c.getLong(POSITIONS) == candidate));
+        ReleaseBenchmark.awaitTrue(
+            () -> fleet.stream().allMatch(c -> c.getLong(POSITIONS) == candidate));
         backAt.clear();
         long start = System.nanoTime();
         fleet.get(r % clients).reportHealth(false, "benchmark: unhealthy");
-        awaitTrue(() -> backAt.size() == clients);
+        ReleaseBenchmark.awaitTrue(() -> backAt.size() == clients);
         for (long at : backAt.values()) {
           millis.add((at - start) / 1e6);
         }
-        awaitTrue(() -> reader.state("prod").isEmpty());
+        ReleaseBenchmark.awaitTrue(() -> reader.state("prod").isEmpty());
         desk.write(RISK, risk);
         desk.commit(TradingDesk.ADA, "Back to the base " + r);
         System.out.printf(
@@ -118,29 +103,28 @@ public final class RelayReleaseBenchmark {
           releases,
           clients,
           millis.size(),
-          percentile(millis, 50),
-          percentile(millis, 99),
+          ReleaseBenchmark.percentile(millis, 50),
+          ReleaseBenchmark.percentile(millis, 99),
           millis.get(millis.size() - 1));
 
       long batches = relay.reportBatches();
-      long commits = commits(desk);
+      long commits = ReleaseBenchmark.statements(desk);
       long t0 = System.nanoTime();
       Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
       double elapsed = (System.nanoTime() - t0) / 1e9;
       long batchesIn = relay.reportBatches() - batches;
-      long commitsIn = commits(desk) - commits;
+      long commitsIn = ReleaseBenchmark.statements(desk) - commits;
       System.out.printf(
           "%d clients reporting through the relay for %.0f s: %d report statements (%.1f/s),"
               + " every commit of the database %d (%.1f/s, the syncer's included), %d rows in"
-              + " instance_reports, database connections of the relay: pool + 1 LISTEN; load"
-              + " average %s%n",
+              + " instance_reports; load average %s%n",
           clients,
           elapsed,
           batchesIn,
           batchesIn / elapsed,
           commitsIn,
           commitsIn / elapsed,
-          rows(desk),
+          ReleaseBenchmark.rows(desk),
           loadAverage());
       for (ConfigManager c : fleet) {
         c.close();
@@ -157,40 +141,6 @@ public final class RelayReleaseBenchmark {
       return Files.readString(Path.of("/proc/loadavg")).strip();
     } catch (java.io.IOException e) {
       return "(unknown)";
-    }
-  }
-
-  private static long rows(TradingDesk desk) throws SQLException {
-    return query(desk, "SELECT count(*) FROM instance_reports");
-  }
-
-  /** Transactions committed in this database so far. */
-  private static long commits(TradingDesk desk) throws SQLException {
-    return query(
-        desk, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
-  }
-
-  private static long query(TradingDesk desk, String sql) throws SQLException {
-    try (Connection conn = desk.database.dataSource().getConnection();
-        Statement s = conn.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static double percentile(List<Double> sorted, int p) {
-    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-    return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 120 s");
-      }
-      Thread.sleep(5);
     }
   }
 }
