@@ -47,6 +47,20 @@ final class MirrorVersions {
         fingerprint(version, commit, snapshot.checksum()));
   }
 
+  /**
+   * Why this instance refuses a candidate, as its failed report says it: every validation problem
+   * ({@code path: message (rule)}, which names no secret value), else the failure's first line.
+   */
+  static String refusal(GitconfException e) {
+    if (e instanceof GitconfException.ValidationFailed validation
+        && !validation.problems().isEmpty()) {
+      String problems =
+          String.join("; ", validation.problems().stream().map(Problem::toString).toList());
+      return problems.length() <= 900 ? problems : problems.substring(0, 900) + " …";
+    }
+    return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+  }
+
   /** What tells one activation from another: a version, its commit and its checksum. */
   static String fingerprint(int version, String commit, String checksum) {
     return version + ":" + commit + ":" + checksum;

@@ -2,7 +2,6 @@ package io.gitconf.client;
 
 import io.gitconf.core.GitconfException;
 import io.gitconf.mirror.MirrorReader;
-import io.gitconf.mirror.MirrorSql;
 import io.gitconf.mirror.ReleaseReader;
 import io.gitconf.mirror.ReleaseState;
 import io.gitconf.mirror.VersionRecord;
@@ -89,7 +88,7 @@ final class PostgresSource implements ConfigSource {
         } catch (GitconfException.ValidationFailed | GitconfException.Integrity e) {
           int version = candidate.get().version();
           refused.add(version);
-          String reason = MirrorSql.firstLine(e.getMessage());
+          String reason = MirrorVersions.refusal(e);
           LOG.warn(
               "{}: candidate version {} of {} refused, serving the active version: {}",
               describe(),

@@ -8,7 +8,6 @@ import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
 import io.gitconf.mirror.InstanceReport;
 import io.gitconf.mirror.MirrorReader;
-import io.gitconf.mirror.MirrorSql;
 import io.gitconf.mirror.ReleaseState;
 import java.io.IOException;
 import java.net.URI;
@@ -157,7 +156,7 @@ final class ServerSource implements ConfigSource {
         return loaded;
       } catch (GitconfException.ValidationFailed | GitconfException.Integrity e) {
         refused.add(version.get());
-        String reason = MirrorSql.firstLine(e.getMessage());
+        String reason = MirrorVersions.refusal(e);
         LOG.warn(
             "{}: candidate version {} of {} refused, serving the active version: {}",
             describe(),

@@ -4,6 +4,8 @@ import static io.gitconf.client.TradingDesk.ADA;
 import static io.gitconf.client.TradingDesk.BO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.core.Json;
 import io.gitconf.mirror.AuditRecord;
 import io.gitconf.mirror.InstanceReport;
 import io.gitconf.mirror.MirrorReader;
@@ -15,6 +17,7 @@ import io.gitconf.sync.SyncListener;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
 import io.gitconf.testing.MovableClock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -201,6 +204,54 @@ class ReleaseFleetTest {
     desk.edit("gitconf.yaml", "Developer sandbox.", "Developer sandbox:").commit(ADA, "Reword dev");
     syncer.syncOnce();
     assertThat(releases().state("prod")).isEmpty();
+  }
+
+  @Test
+  void aCandidateTheInstancesCannotValidateIsReportedFailedAndRolledBack() throws Exception {
+    // The repository loosens its risk schema: the syncer accepts what the clients' schemas refuse.
+    ObjectNode loose =
+        (ObjectNode)
+            Json.parse(
+                "risk schema",
+                new String(
+                    getClass()
+                        .getResourceAsStream("/gitconf/schemas/risk.schema.json")
+                        .readAllBytes(),
+                    StandardCharsets.UTF_8));
+    ((ObjectNode) loose.at("/properties/parameters/properties/maxExposurePercent"))
+        .remove("maximum");
+    desk.write("schemas/risk-loose.schema.json", Json.pretty(loose))
+        .edit(
+            "gitconf.yaml",
+            "risk: {schema: risk}",
+            "risk: {schema: schemas/risk-loose.schema.json}")
+        .commit(ADA, "Our own risk schema");
+    Syncer syncer = withPolicy("");
+    startFleet();
+    desk.edit(RISK, "maxExposurePercent: 20", "maxExposurePercent: 150").commit(BO, "All in");
+    syncer.syncOnce();
+
+    ReleaseState state = release();
+    List<String> cohort = cohort(state, 25);
+    awaitTrue(
+        () ->
+            releases().reports("prod").stream()
+                    .filter(r -> r.state() == InstanceReport.State.FAILED)
+                    .count()
+                == cohort.size());
+    for (InstanceReport failed : releases().reports("prod")) {
+      if (failed.state() == InstanceReport.State.FAILED) {
+        assertThat(cohort).contains(failed.instanceId());
+        assertThat(failed.version()).isEqualTo(state.version());
+        assertThat(failed.reason().orElseThrow())
+            .contains("risk.parameters.maxExposurePercent: must be <= 100 (maximum)");
+      }
+    }
+    assertThat(fleet).allMatch(c -> c.getDouble("risk.parameters.maxExposurePercent") == 20.0);
+
+    assertThat(syncer.releases().tick()).containsExactly(ReleaseEvent.Kind.ROLLED_BACK);
+    assertThat(releases().events("prod", 1).get(0).cause())
+        .startsWith(cohort.size() + " failed report(s), more than maxFailures 0: ");
   }
 
   @Test
