@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * current by one {@code LISTEN} connection on the activation and release channels. When that
  * connection is lost the feed polls the mirror once a second through the pool, says so in {@link
  * #state()}, and keeps trying to listen again; on every (re)connection it reads every active
- * version, since a notification sent while nobody listened is gone. Every new version is handed to
- * {@link Watchers#fanOut}.
+ * version and release, since a notification sent while nobody listened is gone. Every new version
+ * is handed to {@link Watchers#fanOut}, every new release state to {@link Watchers#releaseChanged}.
  *
  * <p>Thread-safe: one thread of its own listens and polls; readers read a concurrent map.
  */
@@ -91,12 +91,6 @@ final class MirrorFeed implements AutoCloseable {
   /** The release state of {@code environment}; null before its first active version. */
   ReleaseView release(String environment) {
     return releases.get(environment);
-  }
-
-  /** The tag of {@code environment}'s release state; null before its first active version. */
-  String releaseTag(String environment) {
-    ReleaseView view = releases.get(environment);
-    return view == null ? null : view.tag();
   }
 
   /** True when the mirror has this environment (with or without an active version). */
