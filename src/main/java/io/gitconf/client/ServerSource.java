@@ -84,7 +84,16 @@ final class ServerSource implements ConfigSource {
   private final Set<Integer> refused = ConcurrentHashMap.newKeySet();
   private final ReleaseReporter reporter;
   private volatile int seen;
+
+  /** The tag of the release state to hold: the last one read, or the one a watch announced. */
   private volatile String releaseTag;
+
+  /** The release state last read, under its tag. */
+  private volatile Known known;
+
+  /** A release state read from a relay, under its tag. */
+  private record Known(String tag, Optional<Release> release) {}
+
   private volatile boolean closed;
   private Thread watcher;
 
@@ -133,22 +142,28 @@ final class ServerSource implements ConfigSource {
   @Override
   public Loaded load(String environment) {
     Document document = received.getAndSet(null);
-    if (document == null || !document.environment().equals(environment)) {
+    boolean watched = document != null && document.environment().equals(environment);
+    if (!watched) {
       document = fetchActive(environment);
     }
     seen = document.version();
+    // A watch answered for an activation alone leaves the release state as it was: not read again.
+    Known held = known;
+    Optional<Release> release =
+        watched && held != null && held.tag().equals(releaseTag)
+            ? held.release()
+            : fetchRelease(environment);
     Optional<Integer> version =
-        fetchRelease(environment)
-            .flatMap(
-                r ->
-                    Cohort.candidate(
-                        environment,
-                        r.version(),
-                        r.serving(),
-                        r.salt(),
-                        r.percent(),
-                        reporter.identity().id(),
-                        refused));
+        release.flatMap(
+            r ->
+                Cohort.candidate(
+                    environment,
+                    r.version(),
+                    r.serving(),
+                    r.salt(),
+                    r.percent(),
+                    reporter.identity().id(),
+                    refused));
     if (version.isPresent()) {
       try {
         Loaded loaded = loaded(fetchVersion(environment, version.get()));
@@ -202,10 +217,15 @@ final class ServerSource implements ConfigSource {
       throw refused(relay, response);
     }
     JsonNode json = Json.parse("relay " + relay, response.body());
+    Optional<Release> release = release(relay, json.path("release"));
     if (json.path("tag").isTextual()) {
       releaseTag = json.path("tag").asText();
+      known = new Known(releaseTag, release);
     }
-    JsonNode release = json.path("release");
+    return release;
+  }
+
+  private static Optional<Release> release(URI relay, JsonNode release) {
     if (!release.isObject()) {
       return Optional.empty();
     }

@@ -11,11 +11,13 @@ import java.util.Optional;
 
 /**
  * What a relay client needs to take part in an environment's release, as the relay sends it ({@code
- * GET /v1/environments/{env}/release}, see {@code docs/serve.md}): the base (active) version and,
- * while a release is in progress, its candidate version, phase, step percent and salt, from which
- * the client computes its own cohort. The document is written once per release state; its tag (the
- * entity tag, and what a long poll's {@code release=} names) is a digest of its content, so every
- * relay over the same mirror gives the same state the same tag.
+ * GET /v1/environments/{env}/release}, see {@code docs/serve.md}): while a release is in progress,
+ * its candidate version, phase, step percent and salt, from which the client computes its own
+ * cohort; the base is the active version, which the client holds already. The state leaves the base
+ * out so that an activation outside a release does not change its tag (and does not answer every
+ * watch twice). The document is written once per release state; its tag (the entity tag, and what a
+ * long poll's {@code release=} names) is a digest of its content, so every relay over the same
+ * mirror gives the same state the same tag.
  *
  * <p>Immutable.
  *
@@ -30,12 +32,14 @@ record ReleaseView(
     String tag,
     byte[] bytes) {
 
-  /** The view of {@code environment} with active version {@code base} and its release, if any. */
+  /**
+   * The view of {@code environment} with active version {@code base} (kept for messages, not sent)
+   * and its release, if any.
+   */
   static ReleaseView of(
       String environment, int base, Optional<ReleaseState> state, Optional<Published> candidate) {
     ObjectNode json = Json.MAPPER.createObjectNode();
     json.put("environment", environment);
-    json.put("base", base);
     if (state.isPresent()) {
       ReleaseState release = state.get();
       ObjectNode node = json.putObject("release");

@@ -60,7 +60,7 @@ class RelayReleaseFleetTest extends ReleaseFleetTest {
     String tag = rolling.headers().firstValue("ETag").orElseThrow();
     assertThat(rolling.body())
         .startsWith(
-            "{\"base\":1,\"environment\":\"prod\",\"release\":{\"percent\":25,"
+            "{\"environment\":\"prod\",\"release\":{\"percent\":25,"
                 + "\"phase\":\"rolling\",\"salt\":\""
                 + state.salt()
                 + "\",\"step\":0,\"version\":"
@@ -84,7 +84,7 @@ class RelayReleaseFleetTest extends ReleaseFleetTest {
     HttpResponse<String> aborted = again.get(30, TimeUnit.SECONDS);
     assertThat(aborted.statusCode()).isEqualTo(200);
     assertThat(get("/v1/environments/prod/release").body())
-        .startsWith("{\"base\":1,\"environment\":\"prod\",\"release\":null,");
+        .startsWith("{\"environment\":\"prod\",\"release\":null,");
   }
 
   private CompletableFuture<HttpResponse<String>> watch(int version, String tag) {

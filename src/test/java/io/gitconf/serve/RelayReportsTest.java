@@ -151,8 +151,7 @@ class RelayReportsTest {
     assertThat(release.statusCode()).isEqualTo(200);
     String tag = release.headers().firstValue("ETag").orElseThrow();
     assertThat(release.body())
-        .isEqualTo(
-            "{\"base\":1,\"environment\":\"prod\",\"release\":null,\"tag\":" + json(tag) + "}\n");
+        .isEqualTo("{\"environment\":\"prod\",\"release\":null,\"tag\":" + json(tag) + "}\n");
     assertThat(
             fixture
                 .get(
