@@ -5,22 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gitconf.client.ConfigChangeEvent;
 import io.gitconf.client.ConfigManager;
 import io.gitconf.client.TradingDesk;
-import io.gitconf.core.crypto.EncryptionKeys;
 import io.gitconf.serve.Relay;
 import io.gitconf.spring.SpringBootMirrorTest.RiskLimits;
-import io.gitconf.spring.SpringBootMirrorTest.TraderApplication;
 import io.gitconf.sync.Database;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.bootstrap.BootstrapRegistry;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
@@ -47,15 +41,7 @@ class SpringBootRelayTest {
             database::connectionsInUse,
             Relay.Options.loopback(0));
     context =
-        new SpringApplicationBuilder(TraderApplication.class)
-            .web(WebApplicationType.NONE)
-            .addBootstrapRegistryInitializer(
-                registry ->
-                    registry.register(
-                        EncryptionKeys.class,
-                        BootstrapRegistry.InstanceSupplier.of(
-                            EncryptionKeys.from(
-                                Map.of(EncryptionKeys.MASTER_KEY, SpringBootMirrorTest.DEMO_KEY)))))
+        SpringBootMirrorTest.traderApplication()
             .properties(
                 "spring.config.import=gitconf:",
                 "gitconf.environment=prod",
