@@ -8,11 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.ChangeRateLimit;
 import io.gitconf.core.ConfigPath;
 import io.gitconf.core.GitconfException;
-import io.gitconf.core.Json;
 import io.gitconf.core.crypto.EncryptionKeys;
 import io.gitconf.core.crypto.Secret;
 import io.gitconf.core.crypto.SecretCipher;
@@ -120,23 +118,7 @@ class MirrorClientTest {
   @Test
   void aVersionTheClientCannotValidateIsRefusedAndTheOldSnapshotStays() throws Exception {
     // The repository loosens its risk schema: the syncer accepts what this client's schemas refuse.
-    ObjectNode loose =
-        (ObjectNode)
-            Json.parse(
-                "risk schema",
-                new String(
-                    getClass()
-                        .getResourceAsStream("/gitconf/schemas/risk.schema.json")
-                        .readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-    ((ObjectNode) loose.at("/properties/parameters/properties/maxExposurePercent"))
-        .remove("maximum");
-    desk.write("schemas/risk-loose.schema.json", Json.pretty(loose))
-        .edit(
-            "gitconf.yaml",
-            "risk: {schema: risk}",
-            "risk: {schema: schemas/risk-loose.schema.json}")
-        .commit(ADA, "Our own risk schema");
+    desk.looseRiskSchema().commit(ADA, "Our own risk schema");
     desk.syncOnce();
     ConfigManager prod = started(prod().cacheTtl(Duration.ofMillis(200)));
     ConfigSubscription events = prod.subscribe();

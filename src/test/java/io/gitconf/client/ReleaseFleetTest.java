@@ -4,8 +4,6 @@ import static io.gitconf.client.TradingDesk.ADA;
 import static io.gitconf.client.TradingDesk.BO;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gitconf.core.Json;
 import io.gitconf.mirror.AuditRecord;
 import io.gitconf.mirror.InstanceReport;
 import io.gitconf.mirror.MirrorReader;
@@ -17,7 +15,6 @@ import io.gitconf.sync.SyncListener;
 import io.gitconf.sync.SyncSettings;
 import io.gitconf.sync.Syncer;
 import io.gitconf.testing.MovableClock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,23 +206,7 @@ class ReleaseFleetTest {
   @Test
   void aCandidateTheInstancesCannotValidateIsReportedFailedAndRolledBack() throws Exception {
     // The repository loosens its risk schema: the syncer accepts what the clients' schemas refuse.
-    ObjectNode loose =
-        (ObjectNode)
-            Json.parse(
-                "risk schema",
-                new String(
-                    getClass()
-                        .getResourceAsStream("/gitconf/schemas/risk.schema.json")
-                        .readAllBytes(),
-                    StandardCharsets.UTF_8));
-    ((ObjectNode) loose.at("/properties/parameters/properties/maxExposurePercent"))
-        .remove("maximum");
-    desk.write("schemas/risk-loose.schema.json", Json.pretty(loose))
-        .edit(
-            "gitconf.yaml",
-            "risk: {schema: risk}",
-            "risk: {schema: schemas/risk-loose.schema.json}")
-        .commit(ADA, "Our own risk schema");
+    desk.looseRiskSchema().commit(ADA, "Our own risk schema");
     Syncer syncer = withPolicy("");
     startFleet();
     desk.edit(RISK, "maxExposurePercent: 20", "maxExposurePercent: 150").commit(BO, "All in");

@@ -1,6 +1,8 @@
 package io.gitconf.client;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.GoldenRepos;
+import io.gitconf.core.Json;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.SyncListener;
 import io.gitconf.sync.SyncSettings;
@@ -86,6 +88,27 @@ public final class TradingDesk implements AutoCloseable {
       Files.createDirectories(path.getParent());
       Files.writeString(path, text, StandardCharsets.UTF_8);
       return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Gives the repository its own risk schema without the maximum of {@code maxExposurePercent} (not
+   * committed): the syncer then accepts what a client's shipped schemas refuse.
+   */
+  public TradingDesk looseRiskSchema() {
+    try (var in = TradingDesk.class.getResourceAsStream("/gitconf/schemas/risk.schema.json")) {
+      ObjectNode loose =
+          (ObjectNode)
+              Json.parse("risk schema", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      ((ObjectNode) loose.at("/properties/parameters/properties/maxExposurePercent"))
+          .remove("maximum");
+      return write("schemas/risk-loose.schema.json", Json.pretty(loose))
+          .edit(
+              "gitconf.yaml",
+              "risk: {schema: risk}",
+              "risk: {schema: schemas/risk-loose.schema.json}");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
