@@ -324,6 +324,17 @@ final class RelayHandler extends Handler.Abstract {
         versions.put(environment, version.version());
       }
     }
+    ObjectNode releases = health.putObject("releases");
+    for (String environment : feed.environmentNames()) {
+      ReleaseView view = feed.release(environment);
+      if (view != null && view.state().isPresent()) {
+        releases
+            .putObject(environment)
+            .put("version", view.state().get().version())
+            .put("phase", view.state().get().phase().sql())
+            .put("percent", view.state().get().serving() ? view.state().get().percent() : 0);
+      }
+    }
     String body = Json.pretty(health) + "\n";
     response.setStatus(up ? HttpStatus.OK_200 : HttpStatus.SERVICE_UNAVAILABLE_503);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Replies.JSON);

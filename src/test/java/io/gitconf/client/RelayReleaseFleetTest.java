@@ -3,6 +3,7 @@ package io.gitconf.client;
 import static io.gitconf.client.TradingDesk.ADA;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gitconf.core.Json;
 import io.gitconf.mirror.ReleaseState;
 import io.gitconf.serve.Relay;
 import io.gitconf.sync.Database;
@@ -68,6 +69,12 @@ class RelayReleaseFleetTest extends ReleaseFleetTest {
                 + "},\"tag\":");
     assertThat(get("/v1/environments/prod/versions/" + state.version()).body())
         .contains("\"risk.parameters.maxOpenPositions\":4");
+
+    assertThat(Json.parse("health", get("/health").body()).get("releases").toString())
+        .isEqualTo(
+            "{\"prod\":{\"percent\":25,\"phase\":\"rolling\",\"version\":"
+                + state.version()
+                + "}}");
 
     CompletableFuture<HttpResponse<String>> watch = watch(1, tag);
     syncer.releases().promote("prod", Optional.of(60), "Bo Risk", "looks fine");
