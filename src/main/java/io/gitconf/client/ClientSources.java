@@ -41,7 +41,9 @@ final class ClientSources {
             token,
             b.environment,
             new Backoff(b.reconnectBackoff, MAX_BACKOFF),
-            resources.threads().factory("gitconf-relay-watch-" + b.environment, false));
+            resources.threads().factory("gitconf-relay-watch-" + b.environment, false),
+            b.identity(),
+            b.cacheTtl);
   }
 
   static Factory directory(Path directory) {

@@ -27,9 +27,33 @@ final class Cohort {
       return Optional.empty();
     }
     ReleaseState state = release.get();
-    if (!state.includes(instanceId) || refused.contains(state.version())) {
+    return candidate(
+        state.environment(),
+        state.version(),
+        state.serving(),
+        state.salt(),
+        state.percent(),
+        instanceId,
+        refused);
+  }
+
+  /**
+   * The same decision from the fields a relay sends of a release (docs/serve.md): the candidate
+   * {@code version}, whether it is being served (not held), the release's salt and step percent.
+   */
+  static Optional<Integer> candidate(
+      String environment,
+      int version,
+      boolean serving,
+      String salt,
+      int percent,
+      String instanceId,
+      Set<Integer> refused) {
+    if (!serving
+        || !ReleaseState.inCohort(environment, salt, instanceId, percent)
+        || refused.contains(version)) {
       return Optional.empty();
     }
-    return Optional.of(state.version());
+    return Optional.of(version);
   }
 }

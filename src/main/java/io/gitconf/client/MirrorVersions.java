@@ -5,6 +5,7 @@ import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Problem;
 import io.gitconf.core.SchemaSet;
+import io.gitconf.core.SecretMask;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
@@ -45,6 +46,22 @@ final class MirrorVersions {
         commit,
         schemas,
         fingerprint(version, commit, snapshot.checksum()));
+  }
+
+  /**
+   * Why this instance refuses a candidate, as its failed report says it: the first three validation
+   * problems ({@code path: message (rule)}, ciphertext masked), else the failure's first line.
+   */
+  static String refusal(GitconfException e) {
+    if (e instanceof GitconfException.ValidationFailed validation
+        && !validation.problems().isEmpty()) {
+      List<Problem> problems = validation.problems();
+      String shown =
+          String.join(
+              "; ", problems.stream().limit(3).map(p -> SecretMask.inText(p.toString())).toList());
+      return problems.size() > 3 ? shown + "; and " + (problems.size() - 3) + " more" : shown;
+    }
+    return SecretMask.inText(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
   }
 
   /** What tells one activation from another: a version, its commit and its checksum. */

@@ -1,16 +1,12 @@
 package io.gitconf.client;
 
 import io.gitconf.core.GitconfException;
-import io.gitconf.core.Problem;
-import io.gitconf.core.SecretMask;
 import io.gitconf.mirror.MirrorReader;
-import io.gitconf.mirror.MirrorSql;
 import io.gitconf.mirror.ReleaseReader;
 import io.gitconf.mirror.ReleaseState;
 import io.gitconf.mirror.VersionRecord;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,7 +88,7 @@ final class PostgresSource implements ConfigSource {
         } catch (GitconfException.ValidationFailed | GitconfException.Integrity e) {
           int version = candidate.get().version();
           refused.add(version);
-          String reason = reason(e);
+          String reason = MirrorVersions.refusal(e);
           LOG.warn(
               "{}: candidate version {} of {} refused, serving the active version: {}",
               describe(),
@@ -106,21 +102,6 @@ final class PostgresSource implements ConfigSource {
     } catch (GitconfException.Unavailable e) {
       throw unavailable(e);
     }
-  }
-
-  /**
-   * Why this instance refused a candidate, as its report says it: the problems (at most three,
-   * ciphertext masked), or the first line of the failure.
-   */
-  private static String reason(GitconfException e) {
-    if (e instanceof GitconfException.ValidationFailed failed && !failed.problems().isEmpty()) {
-      List<Problem> problems = failed.problems();
-      String shown =
-          String.join(
-              "; ", problems.stream().limit(3).map(p -> SecretMask.inText(p.toString())).toList());
-      return problems.size() > 3 ? shown + "; and " + (problems.size() - 3) + " more" : shown;
-    }
-    return SecretMask.inText(MirrorSql.firstLine(e.getMessage()));
   }
 
   /** One version, rebuilt from its items and validated against the shipped schemas. */

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * delayed), and stays reported until a newer version is served. The application's own health
  * ({@link ConfigManager#reportHealth}) goes with the version it was given for.
  *
+ * <p>Where reports go is its {@link ReportWriter}, the one thing that differs between sources: the
+ * mirror's {@code instance_reports} for a mirror client, the relay's {@code reports} endpoint for a
+ * relay client ({@link ServerSource}).
+ *
  * <p>Thread-safe. A report that cannot be written is logged once and tried again at the next
  * interval; reporting never fails the client.
  */

@@ -1,14 +1,20 @@
 package io.gitconf.serve;
 
 import io.gitconf.core.GitconfException;
+import io.gitconf.core.Json;
 import io.gitconf.mirror.MirrorReader;
 import io.gitconf.mirror.MirrorSql;
 import io.gitconf.mirror.Notification;
+import io.gitconf.mirror.ReleaseEvent;
+import io.gitconf.mirror.ReleaseReader;
+import io.gitconf.mirror.ReleaseState;
 import io.gitconf.mirror.VersionRecord;
 import io.gitconf.mirror.VersionStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,10 +30,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the relay knows of the mirror: each environment's active version, as {@link Published}
- * bytes, kept current by one {@code LISTEN} connection. When that connection is lost the feed polls
- * the mirror once a second through the pool, says so in {@link #state()}, and keeps trying to
- * listen again; on every (re)connection it reads every active version, since a notification sent
- * while nobody listened is gone. Every new version is handed to {@link Watchers#fanOut}.
+ * bytes, and the state of its release ({@link ReleaseView}, with the candidate's bytes), kept
+ * current by one {@code LISTEN} connection on the activation and release channels. When that
+ * connection is lost the feed polls the mirror once a second through the pool, says so in {@link
+ * #state()}, and keeps trying to listen again; on every (re)connection it reads every active
+ * version and release, since a notification sent while nobody listened is gone. Every new version
+ * is handed to {@link Watchers#fanOut}, every new release state to {@link Watchers#releaseChanged}.
  *
  * <p>Thread-safe: one thread of its own listens and polls; readers read a concurrent map.
  */
@@ -42,7 +50,12 @@ final class MirrorFeed implements AutoCloseable {
   static final Duration POLL = Duration.ofSeconds(1);
   private static final Duration CHECK_LISTENER = Duration.ofSeconds(5);
 
+  /** SQLSTATE of a missing table: a mirror migrated by a gitconf without releases. */
+  private static final String UNDEFINED_TABLE = "42P01";
+
   private final MirrorReader mirror;
+  private final ReleaseReader releaseReader;
+  private final Map<String, ReleaseView> releases = new ConcurrentHashMap<>();
   private final ListenConnections listen;
   private final Watchers watchers;
   private final Map<String, Published> active = new ConcurrentHashMap<>();
@@ -55,6 +68,7 @@ final class MirrorFeed implements AutoCloseable {
 
   MirrorFeed(DataSource pool, ListenConnections listen, Watchers watchers) {
     this.mirror = MirrorReader.of(pool);
+    this.releaseReader = ReleaseReader.of(pool);
     this.listen = listen;
     this.watchers = watchers;
     this.thread = new Thread(this::run, "gitconf-relay-feed");
@@ -74,6 +88,11 @@ final class MirrorFeed implements AutoCloseable {
     return active.get(environment);
   }
 
+  /** The release state of {@code environment}; null before its first active version. */
+  ReleaseView release(String environment) {
+    return releases.get(environment);
+  }
+
   /** True when the mirror has this environment (with or without an active version). */
   boolean knows(String environment) {
     return environments.contains(environment) || active.containsKey(environment);
@@ -87,6 +106,12 @@ final class MirrorFeed implements AutoCloseable {
     Published current = active.get(environment);
     if (current != null && current.version() == version) {
       return Optional.of(current);
+    }
+    ReleaseView release = releases.get(environment);
+    if (release != null
+        && release.candidate().isPresent()
+        && release.candidate().get().version() == version) {
+      return release.candidate();
     }
     Optional<VersionRecord> row = mirror.version(environment, version);
     if (row.isEmpty() || row.get().status() == VersionStatus.REJECTED) {
@@ -116,6 +141,9 @@ final class MirrorFeed implements AutoCloseable {
       try {
         connection = listen.open();
         Notification.listen(connection, APPLICATION_NAME);
+        try (Statement statement = connection.createStatement()) {
+          statement.execute("LISTEN " + ReleaseEvent.CHANNEL);
+        }
         PGConnection pg = connection.unwrap(PGConnection.class);
         listening = true;
         if (lost) {
@@ -129,6 +157,10 @@ final class MirrorFeed implements AutoCloseable {
           long noticed = System.nanoTime();
           if (notifications != null) {
             for (PGNotification notification : notifications) {
+              if (ReleaseEvent.CHANNEL.equals(notification.getName())) {
+                releaseChanged(notification.getParameter());
+                continue;
+              }
               Optional<Notification> parsed = Notification.parse(notification.getParameter());
               if (parsed.isPresent()) {
                 refresh(parsed.get().environment(), noticed);
@@ -182,6 +214,11 @@ final class MirrorFeed implements AutoCloseable {
           publish(row, noticed);
         }
       }
+      Map<String, ReleaseState> states = new HashMap<>();
+      releaseStates().forEach(state -> states.put(state.environment(), state));
+      for (VersionRecord row : rows) {
+        updateRelease(row.environment(), Optional.ofNullable(states.get(row.environment())));
+      }
       reachable(noticed);
     } catch (GitconfException e) {
       unreachable(e);
@@ -198,10 +235,90 @@ final class MirrorFeed implements AutoCloseable {
       Published held = active.get(environment);
       if (row.isPresent() && (held == null || !held.sameAs(row.get()))) {
         publish(row.get(), noticed);
+        updateRelease(environment, releaseState(environment));
       }
       reachable(noticed);
     } catch (GitconfException e) {
       unreachable(e);
+    }
+  }
+
+  /** A release event of the environment its payload names: its release state is read again. */
+  private void releaseChanged(String payload) {
+    String environment;
+    try {
+      environment = Json.parse("release notification", payload).path("environment").asText("");
+    } catch (GitconfException e) {
+      environment = "";
+    }
+    if (environment.isEmpty()) {
+      catchUp();
+      return;
+    }
+    // A promotion activates the candidate in the same transaction: the active version is read
+    // first, so that the release's end is never sent with the old base.
+    refresh(environment, System.nanoTime());
+    try {
+      updateRelease(environment, releaseState(environment));
+    } catch (GitconfException e) {
+      unreachable(e);
+    }
+  }
+
+  /**
+   * Makes {@code environment}'s release view of its active version and {@code state}; when its tag
+   * changed, tells the watchers. The candidate's document is read once per candidate version.
+   */
+  private void updateRelease(String environment, Optional<ReleaseState> state) {
+    Published base = active.get(environment);
+    if (base == null) {
+      return;
+    }
+    ReleaseView held = releases.get(environment);
+    Optional<ReleaseState> serving = state.filter(s -> s.version() != base.version());
+    Optional<Published> candidate = Optional.empty();
+    Optional<Integer> wanted = serving.filter(ReleaseState::serving).map(ReleaseState::version);
+    if (wanted.isPresent()) {
+      if (held != null
+          && held.candidate().isPresent()
+          && held.candidate().get().version() == wanted.get()) {
+        candidate = held.candidate();
+      } else {
+        Optional<VersionRecord> row = mirror.version(environment, wanted.get());
+        if (row.isPresent()) {
+          candidate = Optional.of(Published.of(row.get(), mirror.items(environment, wanted.get())));
+        }
+      }
+    }
+    ReleaseView view = ReleaseView.of(environment, base.version(), serving, candidate);
+    if (held == null || !held.tag().equals(view.tag())) {
+      releases.put(environment, view);
+      if (held != null) {
+        int sent = watchers.releaseChanged(view, base);
+        LOG.debug("relay: release {} sent to {} watchers", view, sent);
+      }
+    }
+  }
+
+  private Optional<ReleaseState> releaseState(String environment) {
+    try {
+      return releaseReader.state(environment);
+    } catch (GitconfException.Unavailable e) {
+      if (e.getCause() instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState())) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private List<ReleaseState> releaseStates() {
+    try {
+      return releaseReader.states();
+    } catch (GitconfException.Unavailable e) {
+      if (e.getCause() instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState())) {
+        return List.of();
+      }
+      throw e;
     }
   }
 

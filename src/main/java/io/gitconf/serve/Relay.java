@@ -1,6 +1,7 @@
 package io.gitconf.serve;
 
 import io.gitconf.core.GitconfException;
+import io.gitconf.mirror.ReportWriter;
 import io.gitconf.sync.HttpEndpoint;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -14,14 +15,15 @@ import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 
 /**
- * {@code gitconf serve}: a read-only HTTP relay over the mirror, so that a fleet of clients needs
- * no database connections of its own. It holds one {@code LISTEN} connection and borrows from a
- * small pool, keeps each environment's active version in memory as the bytes it sends, and answers
- * long polls and event streams when a version is activated. The protocol is {@code docs/serve.md}.
+ * {@code gitconf serve}: an HTTP relay over the mirror (it reads, but for release reports), so that
+ * a fleet of clients needs no database connections of its own. It holds one {@code LISTEN}
+ * connection and borrows from a small pool, keeps each environment's active version in memory as
+ * the bytes it sends, and answers long polls and event streams when a version is activated. The
+ * protocol is {@code docs/serve.md}.
  *
- * <p>The relay never holds a key (secrets travel as the ciphertext the mirror stores) and never
- * writes the mirror. Plain HTTP is served on a loopback address only, unless {@link
- * Options#insecureBind} says otherwise.
+ * <p>The relay never holds a key (secrets travel as the ciphertext the mirror stores) and writes
+ * the mirror only the instance reports its clients send, in batches ({@link ReportBatcher}). Plain
+ * HTTP is served on a loopback address only, unless {@link Options#insecureBind} says otherwise.
  *
  * <p>Thread-safe. {@link #close} stops the HTTP server, then the feed; it may be called more than
  * once.
@@ -76,6 +78,8 @@ public final class Relay implements AutoCloseable {
 
   private final MirrorFeed feed;
   private final Watchers watchers;
+  private final ReportBatcher reports;
+  private final RelayMetrics metrics;
   private final HttpEndpoint endpoint;
   private final ScheduledExecutorService keepAlive;
   private final boolean tls;
@@ -84,12 +88,16 @@ public final class Relay implements AutoCloseable {
   private Relay(
       MirrorFeed feed,
       Watchers watchers,
+      ReportBatcher reports,
+      RelayMetrics metrics,
       HttpEndpoint endpoint,
       ScheduledExecutorService keepAlive,
       boolean tls,
       String host) {
     this.feed = feed;
     this.watchers = watchers;
+    this.reports = reports;
+    this.metrics = metrics;
     this.endpoint = endpoint;
     this.keepAlive = keepAlive;
     this.tls = tls;
@@ -121,6 +129,7 @@ public final class Relay implements AutoCloseable {
     MirrorFeed feed = new MirrorFeed(pool, listen, watchers);
     feedHolder[0] = feed;
     feed.start();
+    ReportBatcher reports = new ReportBatcher(ReportWriter.mirror(pool), metrics);
     HttpEndpoint endpoint;
     try {
       endpoint =
@@ -133,8 +142,9 @@ public final class Relay implements AutoCloseable {
                   MAX_THREADS,
                   true,
                   options.tls()),
-              new RelayHandler(feed, watchers, gate, metrics));
+              new RelayHandler(feed, watchers, gate, metrics, reports));
     } catch (RuntimeException e) {
+      reports.close();
       feed.close();
       watchers.close();
       throw e;
@@ -149,7 +159,19 @@ public final class Relay implements AutoCloseable {
     keepAlive.scheduleWithFixedDelay(
         watchers::keepAlive, KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
     return new Relay(
-        feed, watchers, endpoint, keepAlive, options.tls().isPresent(), options.host());
+        feed,
+        watchers,
+        reports,
+        metrics,
+        endpoint,
+        keepAlive,
+        options.tls().isPresent(),
+        options.host());
+  }
+
+  /** Batches of instance reports written to the mirror so far (one statement each). */
+  public long reportBatches() {
+    return metrics.reportBatches();
   }
 
   public int port() {
@@ -180,6 +202,7 @@ public final class Relay implements AutoCloseable {
   public void close() {
     endpoint.close();
     keepAlive.shutdownNow();
+    reports.close();
     feed.close();
     watchers.close();
   }

@@ -3,6 +3,7 @@ package io.gitconf.serve;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -21,15 +22,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The relay's endpoints (see {@code docs/serve.md}): {@code /v1/environments/{env}} and its {@code
- * versions/{n}}, {@code watch} and {@code events}, behind bearer tokens; {@code /health} and {@code
- * /metrics}, open. Every refusal is a JSON error with its reason.
+ * versions/{n}}, {@code release}, {@code watch} and {@code events}, and {@code POST reports},
+ * behind bearer tokens; {@code /health} and {@code /metrics}, open. Every refusal is a JSON error
+ * with its reason.
  *
  * <p>Thread-safe.
  */
 final class RelayHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(RelayHandler.class);
   private static final Pattern ROUTE =
-      Pattern.compile("/v1/environments/([^/]+)(?:/(versions/([^/]*)|watch|events))?/?");
+      Pattern.compile(
+          "/v1/environments/([^/]+)(?:/(versions/([^/]*)|watch|events|release|reports))?/?");
   private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,8}");
   private static final Pattern WATCHED = Pattern.compile("0|[1-9][0-9]{0,8}");
 
@@ -43,23 +46,33 @@ final class RelayHandler extends Handler.Abstract {
   private final Watchers watchers;
   private final TokenGate gate;
   private final RelayMetrics metrics;
+  private final ReportBatcher reports;
 
-  RelayHandler(MirrorFeed feed, Watchers watchers, TokenGate gate, RelayMetrics metrics) {
+  RelayHandler(
+      MirrorFeed feed,
+      Watchers watchers,
+      TokenGate gate,
+      RelayMetrics metrics,
+      ReportBatcher reports) {
     this.feed = feed;
     this.watchers = watchers;
     this.gate = gate;
     this.metrics = metrics;
+    this.reports = reports;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
-    if (!HttpMethod.GET.is(request.getMethod())) {
+    boolean post = HttpMethod.POST.is(request.getMethod()) && path.endsWith("/reports");
+    if (!HttpMethod.GET.is(request.getMethod()) && !post) {
       Replies.error(
           response,
           callback,
           HttpStatus.METHOD_NOT_ALLOWED_405,
-          "the relay only reads: " + request.getMethod() + " is not allowed");
+          "the relay only reads, and takes instance reports: "
+              + request.getMethod()
+              + " is not allowed");
       return true;
     }
     switch (path) {
@@ -113,10 +126,25 @@ final class RelayHandler extends Handler.Abstract {
     }
     String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
     String what = route.group(2);
-    if (what == null) {
+    boolean post = HttpMethod.POST.is(request.getMethod());
+    if ("reports".equals(what) != post) {
+      Replies.error(
+          response,
+          callback,
+          HttpStatus.METHOD_NOT_ALLOWED_405,
+          post
+              ? "only reports are posted to the relay"
+              : "instance reports are sent with POST, not " + request.getMethod());
+      return;
+    }
+    if (post) {
+      ReportRequests.accept(environment, request, response, callback, reports);
+    } else if (what == null) {
       active(environment, request, response, callback);
     } else if (what.startsWith("versions/")) {
       version(environment, route.group(3), response, callback);
+    } else if (what.equals("release")) {
+      release(environment, request, response, callback);
     } else if (what.equals("watch")) {
       watch(environment, authorization, request, response, callback);
     } else {
@@ -128,11 +156,7 @@ final class RelayHandler extends Handler.Abstract {
   private void active(String environment, Request request, Response response, Callback callback) {
     Published version = feed.active(environment);
     if (version == null) {
-      Replies.error(
-          response,
-          callback,
-          HttpStatus.NOT_FOUND_404,
-          "environment " + environment + " has no active version yet");
+      noActiveVersion(environment, response, callback);
       return;
     }
     if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), version.etag())) {
@@ -140,6 +164,32 @@ final class RelayHandler extends Handler.Abstract {
       return;
     }
     Replies.version(response, callback, version);
+  }
+
+  private static void noActiveVersion(String environment, Response response, Callback callback) {
+    Replies.error(
+        response,
+        callback,
+        HttpStatus.NOT_FOUND_404,
+        "environment " + environment + " has no active version yet");
+  }
+
+  private void release(String environment, Request request, Response response, Callback callback) {
+    ReleaseView view = feed.release(environment);
+    if (view == null) {
+      noActiveVersion(environment, response, callback);
+      return;
+    }
+    if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), view.tag())) {
+      Replies.notModified(response, callback, view.tag());
+      return;
+    }
+    response.setStatus(HttpStatus.OK_200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Replies.JSON);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    response.getHeaders().put(HttpHeader.ETAG, view.tag());
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, view.bytes().length);
+    response.write(true, ByteBuffer.wrap(view.bytes()).asReadOnlyBuffer(), callback);
   }
 
   private void version(String environment, String number, Response response, Callback callback) {
@@ -196,12 +246,23 @@ final class RelayHandler extends Handler.Abstract {
       Replies.error(response, callback, HttpStatus.BAD_REQUEST_400, e.getMessage());
       return;
     }
+    String release = query.getValue("release");
+    if (release != null && (release.isEmpty() || release.length() > 64)) {
+      Replies.error(
+          response,
+          callback,
+          HttpStatus.BAD_REQUEST_400,
+          "release= names the release state the client holds (its tag), not '" + release + "'");
+      return;
+    }
     watchers.poll(
         environment,
         Integer.parseInt(known),
+        release,
         timeout,
         authorization,
         feed::active,
+        feed::release,
         request,
         response,
         callback);
@@ -261,6 +322,17 @@ final class RelayHandler extends Handler.Abstract {
       Published version = feed.active(environment);
       if (version != null) {
         versions.put(environment, version.version());
+      }
+    }
+    ObjectNode releases = health.putObject("releases");
+    for (String environment : feed.environmentNames()) {
+      ReleaseView view = feed.release(environment);
+      if (view != null && view.state().isPresent()) {
+        releases
+            .putObject(environment)
+            .put("version", view.state().get().version())
+            .put("phase", view.state().get().phase().sql())
+            .put("percent", view.state().get().serving() ? view.state().get().percent() : 0);
       }
     }
     String body = Json.pretty(health) + "\n";

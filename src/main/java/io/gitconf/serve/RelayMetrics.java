@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
  * The relay's Prometheus metrics ({@code /metrics}): watchers connected, activations fanned out and
  * responses sent for them, the fan-out latency (from the relay's notice of an activation to the
  * last watcher's response written), database connections in use, and how far the relay may be
- * behind the mirror.
+ * behind the mirror, and the instance reports received and written in batches.
  *
  * <p>Thread-safe.
  */
@@ -27,6 +27,10 @@ final class RelayMetrics {
   private final Counter deliveries;
   private final Counter refused;
   private final Timer fanOut;
+  private final Counter reportsReceived;
+  private final Counter reportBatches;
+  private final Counter reportsWritten;
+  private final Counter reportsDropped;
 
   RelayMetrics(IntSupplier connectionsInUse, DoubleSupplier lagSeconds, IntSupplier listening) {
     Gauge.builder("gitconf_relay_watchers", longPolls, AtomicLong::get)
@@ -66,6 +70,40 @@ final class RelayMetrics {
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
+    reportsReceived =
+        Counter.builder("gitconf_relay_reports_received")
+            .description("Instance reports accepted from clients")
+            .register(registry);
+    reportBatches =
+        Counter.builder("gitconf_relay_report_batches")
+            .description("Batches of instance reports written to the mirror (one statement each)")
+            .register(registry);
+    reportsWritten =
+        Counter.builder("gitconf_relay_reports_written")
+            .description("Instance reports written to the mirror (one per instance per batch)")
+            .register(registry);
+    reportsDropped =
+        Counter.builder("gitconf_relay_reports_dropped")
+            .description("Instance reports dropped while the mirror could not be written")
+            .register(registry);
+  }
+
+  void reportsReceived(int reports) {
+    reportsReceived.increment(reports);
+  }
+
+  void reportBatchWritten(int reports) {
+    reportBatches.increment();
+    reportsWritten.increment(reports);
+  }
+
+  void reportsDropped(int reports) {
+    reportsDropped.increment(reports);
+  }
+
+  /** Batches of reports written so far. */
+  long reportBatches() {
+    return (long) reportBatches.count();
   }
 
   void longPolls(int delta) {
@@ -82,6 +120,11 @@ final class RelayMetrics {
 
   void fannedOut(int responses) {
     activations.increment();
+    deliveries.increment(responses);
+  }
+
+  /** Long polls answered for a change of release state. */
+  void releaseFannedOut(int responses) {
     deliveries.increment(responses);
   }
 

@@ -23,11 +23,12 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * The clients waiting for an environment's next activation: long polls and event streams. None
- * holds a thread while it waits: a long poll is a request whose callback is completed later (by the
- * activation, or by its timeout with 304); a stream is a response left open. An activation is
- * written to every waiter without waiting for any of them, as the same bytes; a client that does
- * not read only fills its own connection's buffers until the idle timeout drops it.
+ * The clients waiting for an environment's next activation, or next release state (long polls that
+ * name one): long polls and event streams. None holds a thread while it waits: a long poll is a
+ * request whose callback is completed later (by the activation, or by its timeout with 304); a
+ * stream is a response left open. An activation is written to every waiter without waiting for any
+ * of them, as the same bytes; a client that does not read only fills its own connection's buffers
+ * until the idle timeout drops it.
  *
  * <p>Thread-safe.
  */
@@ -61,22 +62,28 @@ final class Watchers {
     this.writers = List.copyOf(threads);
   }
 
+  /** The header of a long poll's answer that tags the environment's release state. */
+  static final String RELEASE_HEADER = "Gitconf-Release";
+
   /**
-   * Holds {@code request} until {@code environment}'s active version is not {@code known}, or for
-   * {@code timeout} (then 304). {@code active} gives the active version at any moment; it is asked
-   * again once the waiter is registered, so an activation between the caller's check and the
-   * registration is not missed.
+   * Holds {@code request} until {@code environment}'s active version is not {@code known}, or, when
+   * {@code release} is not null, its release state's tag is not {@code release}; or for {@code
+   * timeout} (then 304). {@code active} and {@code releases} give the active version and release
+   * state at any moment; they are asked again once the waiter is registered, so a change between
+   * the caller's check and the registration is not missed.
    */
   void poll(
       String environment,
       int known,
+      String release,
       Duration timeout,
       String authorization,
       Function<String, Published> active,
+      Function<String, ReleaseView> releases,
       Request request,
       Response response,
       Callback callback) {
-    LongPoll poll = new LongPoll(environment, known, authorization, response, callback);
+    LongPoll poll = new LongPoll(environment, known, release, authorization, response, callback);
     // Waiting is the point: the connection's idle timeout must not end it.
     request.addIdleTimeoutListener(timeoutException -> poll.done.get());
     request.addFailureListener(poll::abandon);
@@ -85,9 +92,30 @@ final class Watchers {
     Scheduler scheduler = request.getComponents().getScheduler();
     poll.timeout = scheduler.schedule(poll::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
     Published now = active.apply(environment);
+    ReleaseView view = releases.apply(environment);
     if (now != null && now.version() != known) {
-      poll.deliver(now, null);
+      poll.deliver(now, null, view == null ? null : view.tag());
+    } else if (now != null && release != null && view != null && !view.tag().equals(release)) {
+      poll.deliver(now, null, view.tag());
     }
+  }
+
+  /**
+   * Answers every long poll of {@code view}'s environment that named another release state with the
+   * active version {@code base} and the new tag; returns how many.
+   */
+  int releaseChanged(ReleaseView view, Published base) {
+    int sent = 0;
+    for (LongPoll poll : polls) {
+      if (poll.environment.equals(view.environment())
+          && poll.release != null
+          && !poll.release.equals(view.tag())
+          && poll.deliver(base, null, view.tag())) {
+        sent++;
+      }
+    }
+    metrics.releaseFannedOut(sent);
+    return sent;
   }
 
   /**
@@ -161,7 +189,7 @@ final class Watchers {
   private void deliver(List<LongPoll> part, Published version, FanOut tracker, AtomicInteger sent) {
     for (LongPoll poll : part) {
       tracker.pending.incrementAndGet();
-      if (poll.deliver(version, tracker)) {
+      if (poll.deliver(version, tracker, null)) {
         sent.incrementAndGet();
       } else {
         tracker.done();
@@ -232,6 +260,7 @@ final class Watchers {
   private final class LongPoll {
     final String environment;
     final int known;
+    final String release;
     final String authorization;
     final Response response;
     final Callback callback;
@@ -239,16 +268,25 @@ final class Watchers {
     volatile Scheduler.Task timeout;
 
     LongPoll(
-        String environment, int known, String authorization, Response response, Callback callback) {
+        String environment,
+        int known,
+        String release,
+        String authorization,
+        Response response,
+        Callback callback) {
       this.environment = environment;
       this.known = known;
+      this.release = release;
       this.authorization = authorization;
       this.response = response;
       this.callback = callback;
     }
 
-    /** Answers with {@code version} unless answered already; false then. */
-    boolean deliver(Published version, FanOut tracker) {
+    /**
+     * Answers with {@code version} (and the release tag {@code release}, when not null) unless
+     * answered already; false then.
+     */
+    boolean deliver(Published version, FanOut tracker, String release) {
       if (!finish()) {
         return false;
       }
@@ -266,6 +304,9 @@ final class Watchers {
                   });
       // A token revoked while its bearer waited reads nothing more.
       if (allowed(authorization, environment, tracker)) {
+        if (release != null) {
+          response.getHeaders().put(RELEASE_HEADER, release);
+        }
         Replies.version(response, written, version);
       } else {
         Replies.error(response, written, HttpStatus.UNAUTHORIZED_401, "unknown or revoked token");

@@ -1,7 +1,7 @@
 /**
- * The relay, {@code gitconf serve}: a read-only HTTP service over the mirror for a fleet of
- * clients, so that PostgreSQL connections do not grow with the fleet. The protocol is {@code
- * docs/serve.md}.
+ * The relay, {@code gitconf serve}: an HTTP service over the mirror for a fleet of clients, so that
+ * PostgreSQL connections do not grow with the fleet. It reads, but for the instance reports of
+ * releases, which it writes in batches. The protocol is {@code docs/serve.md}.
  *
  * <p>The API is {@link io.gitconf.serve.Relay} (started by the command line, with its {@link
  * io.gitconf.serve.Relay.Options Options} and {@link io.gitconf.serve.ListenConnections}) and

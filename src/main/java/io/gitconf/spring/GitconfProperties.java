@@ -157,7 +157,7 @@ public final class GitconfProperties {
    * builder has them.
    *
    * @throws GitconfException.BadRequest naming the setting when there is no environment, no source
-   *     or more than one, or the source is a relay (not available in this build)
+   *     or more than one, or a relay URL that is not one
    */
   public ConfigManager.Builder applyTo(ConfigManager.Builder builder) {
     if (environment == null || environment.isBlank()) {
@@ -186,15 +186,7 @@ public final class GitconfProperties {
     } else if (git.url != null) {
       builder.git(git.url, git.branch);
     } else {
-      throw new GitconfException.BadRequest(
-          PREFIX
-              + ".server.url: a gitconf relay is not available as a source in this build; use "
-              + PREFIX
-              + ".postgres.url, "
-              + PREFIX
-              + ".directory or "
-              + PREFIX
-              + ".git.url");
+      builder.server(relayUrls(), server.token == null ? "" : server.token);
     }
     if (cacheFile != null) {
       builder.cacheFile(cacheFile);
@@ -203,6 +195,21 @@ public final class GitconfProperties {
       builder.cacheTtl(cacheTtl);
     }
     return builder;
+  }
+
+  /** {@code gitconf.server.url}: one relay URL, or several separated by commas, tried in turn. */
+  private List<String> relayUrls() {
+    List<String> urls = new ArrayList<>();
+    for (String url : server.url.split(",")) {
+      if (!url.isBlank()) {
+        urls.add(url.strip());
+      }
+    }
+    if (urls.isEmpty()) {
+      throw new GitconfException.BadRequest(
+          PREFIX + ".server.url: no relay URL (one, or several separated by commas)");
+    }
+    return urls;
   }
 
   private List<String> sources() {

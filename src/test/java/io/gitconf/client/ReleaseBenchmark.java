@@ -64,7 +64,7 @@ public final class ReleaseBenchmark {
   }
 
   /** Gives prod a one-step release that never completes during a trial. */
-  private static void policy(TradingDesk desk) {
+  static void policy(TradingDesk desk) {
     desk.releasePolicy("steps: [100]\nbake: 1h\n");
     desk.commit(TradingDesk.BO, "Release prod in one step");
   }
@@ -225,12 +225,12 @@ public final class ReleaseBenchmark {
         java.time.Instant.EPOCH);
   }
 
-  private static long rows(TradingDesk desk) throws SQLException {
+  static long rows(TradingDesk desk) throws SQLException {
     return query(desk, "SELECT count(*) FROM instance_reports");
   }
 
   /** Transactions committed in this database so far (each report is one). */
-  private static long statements(TradingDesk desk) throws SQLException {
+  static long statements(TradingDesk desk) throws SQLException {
     return query(
         desk, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
   }
@@ -244,13 +244,12 @@ public final class ReleaseBenchmark {
     }
   }
 
-  private static double percentile(List<Double> sorted, int p) {
+  static double percentile(List<Double> sorted, int p) {
     int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
     return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
   }
 
-  private static void awaitTrue(java.util.function.BooleanSupplier condition)
-      throws InterruptedException {
+  static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

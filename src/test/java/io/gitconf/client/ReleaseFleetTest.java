@@ -60,7 +60,7 @@ class ReleaseFleetTest {
   }
 
   /** Gives prod a release policy (with {@code extra} lines), committed, then mirrored. */
-  private Syncer withPolicy(String extra) {
+  Syncer withPolicy(String extra) {
     desk.releasePolicy("steps: [25, 100]\nbake: 20s\nminReports: 100%\nmaxFailures: 0\n" + extra);
     desk.commit(BO, "Release prod gradually");
     Syncer syncer = syncer();
@@ -80,11 +80,10 @@ class ReleaseFleetTest {
     return syncer;
   }
 
-  private void startFleet() {
+  void startFleet() {
     for (int i = 1; i <= 20; i++) {
       ConfigManager client =
-          ConfigManager.builder()
-              .postgres(desk.testDb.jdbcUrl())
+          source(ConfigManager.builder())
               .environment("prod")
               .instanceId(String.format("trader-%02d", i))
               .cacheTtl(Duration.ofMillis(100))
@@ -94,11 +93,18 @@ class ReleaseFleetTest {
     }
   }
 
-  private ReleaseReader releases() {
+  /**
+   * Where the fleet reads: the mirror; {@code RelayReleaseFleetTest} runs it all through a relay.
+   */
+  ConfigManager.Builder source(ConfigManager.Builder builder) {
+    return builder.postgres(desk.testDb.jdbcUrl());
+  }
+
+  ReleaseReader releases() {
     return ReleaseReader.of(desk.database.dataSource());
   }
 
-  private ReleaseState release() {
+  ReleaseState release() {
     return releases().state("prod").orElseThrow();
   }
 

@@ -74,28 +74,6 @@ public final class TradingDesk implements AutoCloseable {
     return edit("gitconf.yaml", prod, prod + "    release:\n" + release.indent(6));
   }
 
-  /**
-   * Gives the clone a risk schema of its own without the maximum of {@code maxExposurePercent}: the
-   * syncer then accepts what the clients' shipped schemas refuse.
-   */
-  TradingDesk looseRiskSchema() {
-    ObjectNode loose;
-    try (var schema = getClass().getResourceAsStream("/gitconf/schemas/risk.schema.json")) {
-      loose =
-          (ObjectNode)
-              Json.parse("risk schema", new String(schema.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ((ObjectNode) loose.at("/properties/parameters/properties/maxExposurePercent"))
-        .remove("maximum");
-    return write("schemas/risk-loose.schema.json", Json.pretty(loose))
-        .edit(
-            "gitconf.yaml",
-            "risk: {schema: risk}",
-            "risk: {schema: schemas/risk-loose.schema.json}");
-  }
-
   String originUrl() {
     return origin.toUri().toString();
   }
@@ -121,6 +99,27 @@ public final class TradingDesk implements AutoCloseable {
       Files.createDirectories(path.getParent());
       Files.writeString(path, text, StandardCharsets.UTF_8);
       return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Gives the repository its own risk schema without the maximum of {@code maxExposurePercent} (not
+   * committed): the syncer then accepts what a client's shipped schemas refuse.
+   */
+  public TradingDesk looseRiskSchema() {
+    try (var in = TradingDesk.class.getResourceAsStream("/gitconf/schemas/risk.schema.json")) {
+      ObjectNode loose =
+          (ObjectNode)
+              Json.parse("risk schema", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      ((ObjectNode) loose.at("/properties/parameters/properties/maxExposurePercent"))
+          .remove("maximum");
+      return write("schemas/risk-loose.schema.json", Json.pretty(loose))
+          .edit(
+              "gitconf.yaml",
+              "risk: {schema: risk}",
+              "risk: {schema: schemas/risk-loose.schema.json}");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

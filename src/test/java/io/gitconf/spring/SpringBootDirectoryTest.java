@@ -249,10 +249,10 @@ class SpringBootDirectoryTest {
             () ->
                 start(
                     "spring.config.import=gitconf:prod",
-                    "gitconf.server.url=https://gitconf.example",
+                    "gitconf.server.url=ftp://gitconf.example",
                     "gitconf.server.token=relay-token-123"))
         .isInstanceOf(GitconfException.BadRequest.class)
-        .hasMessageStartingWith("gitconf.server.url: a gitconf relay is not available")
+        .hasMessage("a relay URL starts with http:// or https://: ftp://gitconf.example")
         .message()
         .doesNotContain("relay-token-123");
   }

@@ -64,14 +64,7 @@ class SpringBootMirrorTest {
     desk = TradingDesk.open(dir);
     desk.syncOnce();
     context =
-        new SpringApplicationBuilder(TraderApplication.class)
-            .web(WebApplicationType.NONE)
-            .addBootstrapRegistryInitializer(
-                registry ->
-                    registry.register(
-                        EncryptionKeys.class,
-                        BootstrapRegistry.InstanceSupplier.of(
-                            EncryptionKeys.from(Map.of(EncryptionKeys.MASTER_KEY, DEMO_KEY)))))
+        traderApplication()
             .properties(
                 "spring.config.import=gitconf:",
                 "gitconf.environment=prod",
@@ -82,6 +75,18 @@ class SpringBootMirrorTest {
                 "management.endpoint.env.show-values=always",
                 "management.endpoint.configprops.show-values=always")
             .run();
+  }
+
+  /** The trader application, not a web one, with the demo key in its bootstrap context. */
+  static SpringApplicationBuilder traderApplication() {
+    return new SpringApplicationBuilder(TraderApplication.class)
+        .web(WebApplicationType.NONE)
+        .addBootstrapRegistryInitializer(
+            registry ->
+                registry.register(
+                    EncryptionKeys.class,
+                    BootstrapRegistry.InstanceSupplier.of(
+                        EncryptionKeys.from(Map.of(EncryptionKeys.MASTER_KEY, DEMO_KEY)))));
   }
 
   @BeforeEach

@@ -1,0 +1,146 @@
+package io.gitconf.client;
+
+import io.gitconf.mirror.ReleaseReader;
+import io.gitconf.serve.Relay;
+import io.gitconf.sync.Database;
+import io.gitconf.sync.Syncer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The relay's release figures of {@code docs/benchmarks.md}: {@code clients} relay clients ({@code
+ * ConfigManager.server(...)}, default 5 s poll interval) on one {@code gitconf serve} serve the
+ * candidate of a one-step release; one reports it unhealthy; the time from that call until each
+ * client publishes the base value again, over {@code releases} releases. Then, with the fleet idle,
+ * {@code seconds} of the fleet's reports: what they cost the database through the relay (report
+ * statements a second, against every commit of the database in the same time).
+ *
+ * <p>Uses the embedded PostgreSQL unless {@code GITCONF_TEST_JDBC_URL} is set. Not a JUnit test;
+ * run it as that document says. Arguments: {@code [clients] [releases] [seconds]} (default 1000, 3,
+ * 30).
+ */
+public final class RelayReleaseBenchmark {
+  private static final String POSITIONS = "risk.parameters.maxOpenPositions";
+  private static final String RISK = "environments/prod/risk.yaml";
+
+  private RelayReleaseBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int clients = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+    int releases = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+    Path dir = Files.createTempDirectory("gitconf-relay-release-benchmark");
+    try (TradingDesk desk = TradingDesk.open(dir)) {
+      ReleaseBenchmark.policy(desk);
+      desk.syncOnce();
+      Syncer syncer = desk.startSyncer(Duration.ofMillis(200));
+      Database db = Database.connect(desk.testDb.jdbcUrl(), Optional.empty());
+      Relay relay =
+          Relay.start(
+              db.dataSource(), db::openDedicated, db::connectionsInUse, Relay.Options.loopback(0));
+      List<ConfigManager> fleet = new ArrayList<>();
+      Map<String, Long> backAt = new ConcurrentHashMap<>();
+      long started = System.nanoTime();
+      for (int i = 0; i < clients; i++) {
+        ConfigManager client =
+            ConfigManager.builder()
+                .server(relay.url(), "")
+                .environment("prod")
+                .instanceId(String.format("relay-bench-%04d", i))
+                .build();
+        fleet.add(client);
+        client.subscribe(
+            "",
+            event -> {
+              if (event instanceof ConfigChangeEvent.ValueChanged v
+                  && v.path().equals(POSITIONS)
+                  && v.after().map(Object::toString).orElse("").equals("5")) {
+                backAt.put(client.instanceId(), System.nanoTime());
+              }
+            },
+            Runnable::run);
+      }
+      System.out.printf(
+          "%d relay clients started in %.1f s; load average %s%n",
+          clients, (System.nanoTime() - started) / 1e9, loadAverage());
+
+      List<Double> millis = new ArrayList<>();
+      String risk = desk.read(RISK);
+      ReleaseReader reader = ReleaseReader.of(desk.database.dataSource());
+      for (int r = 0; r < releases; r++) {
+        desk.write(RISK, risk.replace("maxOpenPositions: 5", "maxOpenPositions: " + (6 + r % 3)));
+        desk.commit(TradingDesk.ADA, "Candidate " + r);
+        syncer.trigger();
+        long candidate = 6 + r % 3;
+        ReleaseBenchmark.awaitTrue(
+            () -> fleet.stream().allMatch(c -> c.getLong(POSITIONS) == candidate));
+        backAt.clear();
+        long start = System.nanoTime();
+        fleet.get(r % clients).reportHealth(false, "benchmark: unhealthy");
+        ReleaseBenchmark.awaitTrue(() -> backAt.size() == clients);
+        for (long at : backAt.values()) {
+          millis.add((at - start) / 1e6);
+        }
+        ReleaseBenchmark.awaitTrue(() -> reader.state("prod").isEmpty());
+        desk.write(RISK, risk);
+        desk.commit(TradingDesk.ADA, "Back to the base " + r);
+        System.out.printf(
+            "release %d: all %d relay clients on the base; load average %s%n",
+            r + 1, clients, loadAverage());
+      }
+      Collections.sort(millis);
+      System.out.printf(
+          "rollback through the relay, %d releases x %d clients (%d samples): p50 %.0f ms, p99"
+              + " %.0f ms, max %.0f ms%n",
+          releases,
+          clients,
+          millis.size(),
+          ReleaseBenchmark.percentile(millis, 50),
+          ReleaseBenchmark.percentile(millis, 99),
+          millis.get(millis.size() - 1));
+
+      long batches = relay.reportBatches();
+      long commits = ReleaseBenchmark.statements(desk);
+      long t0 = System.nanoTime();
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      long batchesIn = relay.reportBatches() - batches;
+      long commitsIn = ReleaseBenchmark.statements(desk) - commits;
+      System.out.printf(
+          "%d clients reporting through the relay for %.0f s: %d report statements (%.1f/s),"
+              + " every commit of the database %d (%.1f/s, the syncer's included), %d rows in"
+              + " instance_reports; load average %s%n",
+          clients,
+          elapsed,
+          batchesIn,
+          batchesIn / elapsed,
+          commitsIn,
+          commitsIn / elapsed,
+          ReleaseBenchmark.rows(desk),
+          loadAverage());
+      for (ConfigManager c : fleet) {
+        c.close();
+      }
+      relay.close();
+      db.close();
+      syncer.close();
+    }
+    System.exit(0);
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip();
+    } catch (java.io.IOException e) {
+      return "(unknown)";
+    }
+  }
+}
