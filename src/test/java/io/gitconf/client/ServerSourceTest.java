@@ -180,11 +180,16 @@ class ServerSourceTest {
     assertThat(prod.snapshot().commit()).isEqualTo(third.name());
     assertThat(restarted.port()).isEqualTo(port);
     assertThat(second).isNotNull();
+    // Events are delivered on the subscription's own thread, after the snapshot is swapped.
     List<ConfigChangeEvent> received = new ArrayList<>();
-    for (Optional<ConfigChangeEvent> e = events.poll(Duration.ZERO);
+    for (Optional<ConfigChangeEvent> e = events.poll(Duration.ofSeconds(10));
         e.isPresent();
-        e = events.poll(Duration.ZERO)) {
+        e = events.poll(Duration.ofSeconds(10))) {
       received.add(e.get());
+      if (e.get() instanceof ConfigChangeEvent.VersionActivated activated
+          && activated.version().startsWith("version 3,")) {
+        break;
+      }
     }
     assertThat(received)
         .filteredOn(e -> e instanceof ConfigChangeEvent.VersionActivated)
