@@ -97,11 +97,23 @@ final class RelayFixture implements AutoCloseable {
     desk.syncOnce();
   }
 
+  /** Closes everything the fixture started, all of it even when one fails. */
   @Override
-  public void close() throws Exception {
+  public void close() {
+    IllegalStateException failure = null;
     for (AutoCloseable c : toClose) {
-      c.close();
+      try {
+        c.close();
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        failure = failure == null ? new IllegalStateException("closing " + c, e) : failure;
+      }
     }
     desk.close();
+    if (failure != null) {
+      throw failure;
+    }
   }
 }
