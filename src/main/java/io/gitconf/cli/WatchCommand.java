@@ -1,5 +1,6 @@
 package io.gitconf.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.client.ConfigChangeEvent;
 import io.gitconf.client.ConfigManager;
@@ -9,7 +10,12 @@ import io.gitconf.core.Json;
 import io.gitconf.mirror.ReleaseEvent;
 import io.gitconf.mirror.ReleaseReader;
 import io.gitconf.sync.Database;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,8 +93,8 @@ final class WatchCommand implements Callable<Integer> {
       paramLabel = "ID",
       description =
           "This client's instance id in releases (default: GITCONF_INSTANCE_ID, else host name"
-              + " and gitconf-watch); given, and with the mirror, the release events of the"
-              + " environment are printed too.")
+              + " and gitconf-watch); given, the release events of the environment are printed"
+              + " too (through a relay: each change of its release state).")
   String instanceId;
 
   @Option(
@@ -144,7 +150,12 @@ final class WatchCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(onExit);
       // An instance that takes part in releases under a given id prints their events too.
       Optional<Thread> releases =
-          db.filter(d -> instanceId != null).map(d -> releaseEvents(d, manager));
+          instanceId == null
+              ? Optional.empty()
+              : db.map(d -> releaseEvents(d, manager))
+                  .or(
+                      () ->
+                          server.given() ? Optional.of(relayReleases(manager)) : Optional.empty());
       try {
         watch(manager);
       } finally {
@@ -157,10 +168,6 @@ final class WatchCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /**
-   * Prints the release events of the environment as they are recorded (checked every TTL), on a
-   * daemon thread: those before the start are not repeated.
-   */
   /** The last release event recorded before this client started; later ones are printed. */
   private long releasesSeen;
 
@@ -171,6 +178,10 @@ final class WatchCommand implements Callable<Integer> {
         .orElse(0);
   }
 
+  /**
+   * Prints the release events of the environment as they are recorded (checked every TTL), on a
+   * daemon thread: those before the start are not repeated.
+   */
   private Thread releaseEvents(Database db, ConfigManager manager) {
     ReleaseReader releases = ReleaseReader.of(db.dataSource());
     long[] last = {releasesSeen};
@@ -195,6 +206,101 @@ final class WatchCommand implements Callable<Integer> {
     thread.setDaemon(true);
     thread.start();
     return thread;
+  }
+
+  /**
+   * Through a relay, which serves the environment's release state rather than the mirror's event
+   * log: prints the state each time it changes (checked every TTL), on a daemon thread.
+   */
+  private Thread relayReleases(ConfigManager manager) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String token = server.token();
+    Thread thread =
+        new Thread(
+            () -> {
+              String shown = null;
+              while (!Thread.currentThread().isInterrupted() && !manager.isClosed()) {
+                try {
+                  Optional<JsonNode> state = relayReleaseState(http, token);
+                  String tag = state.map(st -> st.path("tag").asText()).orElse(null);
+                  if (tag != null && !tag.equals(shown)) {
+                    // At the start, "no release in progress" is not news.
+                    if (shown != null || !state.get().path("release").isNull()) {
+                      printRelayRelease(state.get().path("release"), manager.instanceId());
+                    }
+                    shown = tag;
+                  }
+                  Thread.sleep(ttl.toMillis());
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "watch-releases");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  /** The release state from the first relay that answers; empty when none does. */
+  private Optional<JsonNode> relayReleaseState(HttpClient http, String token)
+      throws InterruptedException {
+    for (String url : server.urls) {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      url.replaceAll("/+$", "")
+                          + "/v1/environments/"
+                          + env.environment
+                          + "/release"))
+              .timeout(Duration.ofSeconds(10));
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      try {
+        HttpResponse<String> response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) {
+          return Optional.of(Json.parse(url + " release state", response.body()));
+        }
+      } catch (IOException | RuntimeException e) {
+        // The client reports the relay's outages; the next relay, or the next round, is tried.
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void printRelayRelease(JsonNode release, String instance) {
+    PrintWriter out = spec.commandLine().getOut();
+    synchronized (out) {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      if (output.json()) {
+        ObjectNode line = Json.MAPPER.createObjectNode().put("event", "Release");
+        if (release.isNull()) {
+          line.put("release", "none");
+        } else {
+          line.put("release", release.path("phase").asText())
+              .put("version", release.path("version").asInt())
+              .put("percent", release.path("percent").asInt());
+        }
+        line.put("instanceId", instance).put("at", now.toString());
+        out.println(Json.canonical(line));
+      } else {
+        out.println(
+            now
+                + "  release   "
+                + (release.isNull()
+                    ? "no release in progress"
+                    : "version "
+                        + release.path("version").asInt()
+                        + " "
+                        + release.path("phase").asText()
+                        + " at "
+                        + release.path("percent").asInt()
+                        + " %"));
+      }
+      out.flush();
+    }
   }
 
   private void printRelease(ReleaseEvent e, String instance) {

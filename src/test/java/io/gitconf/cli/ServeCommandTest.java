@@ -162,6 +162,84 @@ class ServeCommandTest {
   }
 
   @Test
+  void watchThroughARelayPrintsTheReleaseStateItsInstanceSees() throws Exception {
+    try (TradingDesk desk = TradingDesk.open(dir.resolve("desk"))) {
+      String prod =
+          "    description: Live trading with real funds. Conservative limits; every change is"
+              + " reviewed.\n";
+      desk.edit("gitconf.yaml", prod, prod + "    release:\n      steps: [100]\n      bake: 1h\n")
+          .commit(TradingDesk.BO, "prod releases gradually");
+      desk.syncOnce(); // no value of prod changes: no new version, no release
+      Path tokens = dir.resolve("tokens.json");
+      String token =
+          Cli.run(
+                  "serve",
+                  "token",
+                  "create",
+                  "--tokens",
+                  tokens.toString(),
+                  "--env",
+                  "prod",
+                  "--name",
+                  "fleet")
+              .out()
+              .strip();
+      try (ProgramProcess serve =
+          ProgramProcess.start(
+              dir,
+              Map.of(),
+              "serve",
+              "--db",
+              desk.testDb.jdbcUrl(),
+              "--port",
+              "0",
+              "--tokens",
+              tokens.toString())) {
+        Matcher serving = SERVING.matcher(serve.awaitOut(l -> SERVING.matcher(l).matches(), LONG));
+        assertThat(serving.matches()).isTrue();
+        String url = serving.group(1);
+        try (ProgramProcess watch =
+            ProgramProcess.start(
+                dir,
+                Map.of("GITCONF_TOKEN", token),
+                "watch",
+                "--env",
+                "prod",
+                "--server",
+                url,
+                "--instance-id",
+                "trader-1",
+                "--ttl",
+                "200ms")) {
+          watch.awaitErr(l -> l.startsWith("watching prod: "), LONG);
+          desk.edit("environments/prod/risk.yaml", "maxOpenPositions: 5", "maxOpenPositions: 4")
+              .commit(TradingDesk.BO, "One fewer open position in prod");
+          desk.syncOnce();
+          assertThat(watch.awaitOut(l -> l.contains("  release   "), LONG))
+              .endsWith("  release   version 2 rolling at 100 %");
+          watch.awaitOut(l -> l.contains("maxOpenPositions: 5 -> 4  (version 2, "), LONG);
+
+          Cli.Result abort =
+              Cli.run(
+                  "release",
+                  "abort",
+                  "--env",
+                  "prod",
+                  "--db",
+                  desk.testDb.jdbcUrl(),
+                  "--user",
+                  "Ada",
+                  "--reason",
+                  "Not today");
+          assertThat(abort.exitCode()).as(abort.all()).isZero();
+          watch.awaitOut(l -> l.endsWith("  release   no release in progress"), LONG);
+          watch.awaitOut(l -> l.contains("maxOpenPositions: 4 -> 5  (version 1, "), LONG);
+        }
+      }
+    }
+  }
+
+  @Test
   void upRunsARelayBesideTheSyncerAndPrintsItsUrlAndADemoToken() throws Exception {
     Path home = dir.resolve("gitconf");
     try (ProgramProcess up =
