@@ -95,7 +95,7 @@ public final class ReleaseController {
               .map(VersionRecord::status)
               .orElse(VersionStatus.SUPERSEDED);
       if (status == VersionStatus.CANDIDATE || status == VersionStatus.HELD) {
-        ReleaseRows.setVersionStatus(conn, env, state.version(), VersionStatus.SUPERSEDED);
+        VersionRows.setStatus(conn, env, state.version(), VersionStatus.SUPERSEDED);
       }
       ReleaseRows.delete(conn, env);
       ReleaseRows.event(
@@ -260,8 +260,7 @@ public final class ReleaseController {
       }
       return List.of();
     }
-    ReleaseRows.setVersionStatus(
-        conn, state.environment(), state.version(), VersionStatus.CANDIDATE);
+    VersionRows.setStatus(conn, state.environment(), state.version(), VersionStatus.CANDIDATE);
     ReleaseState rolling = startAt(state, 0, state.policy().percent(0), now);
     ReleaseRows.save(conn, rolling);
     ReleaseRows.event(
@@ -336,7 +335,7 @@ public final class ReleaseController {
       Instant now)
       throws SQLException {
     String env = state.environment();
-    ReleaseRows.setVersionStatus(conn, env, state.version(), VersionStatus.ROLLED_BACK);
+    VersionRows.setStatus(conn, env, state.version(), VersionStatus.ROLLED_BACK);
     ReleaseRows.delete(conn, env);
     ReleaseRows.event(conn, state, kind, actor, cause, now);
     Optional<VersionRecord> active = MirrorReader.within(conn).activeVersion(env);
@@ -370,7 +369,7 @@ public final class ReleaseController {
           }
           String cause = reason + " (promoted to " + to + " %)";
           if (state.phase() == ReleaseState.Phase.HELD) {
-            ReleaseRows.setVersionStatus(conn, env, state.version(), VersionStatus.CANDIDATE);
+            VersionRows.setStatus(conn, env, state.version(), VersionStatus.CANDIDATE);
           }
           if (to == 100) {
             ReleaseState every = startAt(state, state.policy().steps().size() - 1, 100, now);
