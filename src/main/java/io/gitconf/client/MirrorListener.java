@@ -93,7 +93,7 @@ final class MirrorListener implements AutoCloseable {
             backoff.toMillis());
         release(conn);
         conn = null;
-        if (!sleep(backoff)) {
+        if (!Backoff.sleep(backoff)) {
           break;
         }
         backoff =
@@ -140,16 +140,6 @@ final class MirrorListener implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  private static boolean sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private static String firstLine(Exception e) {

@@ -1,13 +1,11 @@
 package io.gitconf.mirror;
 
-import java.util.Locale;
-
 /**
  * What became of a processed commit, in {@code sync_commits.outcome}. The only place the stored
  * names are written in Java; the migrations' {@code CHECK} constraint lists the same names, and a
  * test compares the two.
  */
-public enum CommitStatus {
+public enum CommitStatus implements StoredName {
   /** At least one environment got a new version. */
   MIRRORED,
   /** Valid, but no environment's resolved snapshot changed. */
@@ -15,13 +13,8 @@ public enum CommitStatus {
   /** Invalid, or impossible to process: recorded with its reasons; the active versions stay. */
   REJECTED;
 
-  /** The value stored in {@code sync_commits.outcome}. */
-  public String sql() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   /** The status a stored value names. */
   public static CommitStatus ofSql(String value) {
-    return valueOf(value.toUpperCase(Locale.ROOT));
+    return StoredName.parse(CommitStatus.class, value);
   }
 }

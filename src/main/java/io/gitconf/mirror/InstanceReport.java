@@ -1,7 +1,6 @@
 package io.gitconf.mirror;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -33,7 +32,7 @@ public record InstanceReport(
   }
 
   /** What an instance did with the version, in {@code instance_reports.state}. */
-  public enum State {
+  public enum State implements StoredName {
     /** Serves it. */
     APPLIED,
     /** Could not serve it: the candidate failed validation or binding on this instance. */
@@ -41,12 +40,8 @@ public record InstanceReport(
     /** Serves it, except settings marked {@code x-reload: restart}, which wait for a restart. */
     RESTART_REQUIRED;
 
-    public String sql() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
     public static State ofSql(String value) {
-      return valueOf(value.toUpperCase(Locale.ROOT));
+      return StoredName.parse(State.class, value);
     }
   }
 

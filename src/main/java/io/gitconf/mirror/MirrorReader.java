@@ -96,13 +96,11 @@ public final class MirrorReader {
 
   /** The row of an environment's active version; empty before its first valid commit. */
   public Optional<VersionRecord> activeVersion(String environment) {
-    return versions(
-            "reading the active version of " + environment,
-            "environment = ? AND status = ?",
-            environment,
-            VersionStatus.ACTIVE.sql())
-        .stream()
-        .findFirst();
+    return firstVersion(
+        "reading the active version of " + environment,
+        "environment = ? AND status = ?",
+        environment,
+        VersionStatus.ACTIVE.sql());
   }
 
   /** The active version of every environment that has one, by environment. */
@@ -118,35 +116,29 @@ public final class MirrorReader {
    * superseded, not rejected. The items still open are its items.
    */
   public Optional<VersionRecord> latestVersion(String environment) {
-    return versions(
-            "reading the latest version of " + environment,
-            "environment = ? AND status <> ? ORDER BY version DESC LIMIT 1",
-            environment,
-            VersionStatus.REJECTED.sql())
-        .stream()
-        .findFirst();
+    return firstVersion(
+        "reading the latest version of " + environment,
+        "environment = ? AND status <> ? ORDER BY version DESC LIMIT 1",
+        environment,
+        VersionStatus.REJECTED.sql());
   }
 
   /** The candidate of the release in progress in an environment, if one is being rolled out. */
   public Optional<VersionRecord> candidateVersion(String environment) {
-    return versions(
-            "reading the candidate of " + environment,
-            "environment = ? AND status = ?",
-            environment,
-            VersionStatus.CANDIDATE.sql())
-        .stream()
-        .findFirst();
+    return firstVersion(
+        "reading the candidate of " + environment,
+        "environment = ? AND status = ?",
+        environment,
+        VersionStatus.CANDIDATE.sql());
   }
 
   /** One version's row. */
   public Optional<VersionRecord> version(String environment, int version) {
-    return versions(
-            "reading version " + version + " of " + environment,
-            "environment = ? AND version = ?",
-            environment,
-            version)
-        .stream()
-        .findFirst();
+    return firstVersion(
+        "reading version " + version + " of " + environment,
+        "environment = ? AND version = ?",
+        environment,
+        version);
   }
 
   /** Every version of an environment, newest first. */
@@ -351,6 +343,10 @@ public final class MirrorReader {
 
   private List<VersionRecord> versions(String what, String where, Object... parameters) {
     return query(what, VERSION_COLUMNS + where, Rows::version, parameters);
+  }
+
+  private Optional<VersionRecord> firstVersion(String what, String where, Object... parameters) {
+    return versions(what, where, parameters).stream().findFirst();
   }
 
   private List<AuditRecord> audit(String where, Object... parameters) {

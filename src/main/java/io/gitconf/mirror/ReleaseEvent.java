@@ -1,7 +1,6 @@
 package io.gitconf.mirror;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -24,7 +23,7 @@ public record ReleaseEvent(
   public static final String CHANNEL = "gitconf_release";
 
   /** What happened, in {@code release_events.event}. */
-  public enum Kind {
+  public enum Kind implements StoredName {
     HELD,
     RELEASED_FROM_HOLD,
     STARTED,
@@ -37,17 +36,13 @@ public record ReleaseEvent(
     ABORTED,
     COMPLETED;
 
-    public String sql() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
     /** As people read it: {@code rolled back}. */
     public String label() {
       return sql().replace('_', ' ');
     }
 
     public static Kind ofSql(String value) {
-      return valueOf(value.toUpperCase(Locale.ROOT));
+      return StoredName.parse(Kind.class, value);
     }
   }
 

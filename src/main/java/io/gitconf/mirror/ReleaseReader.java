@@ -30,7 +30,7 @@ public final class ReleaseReader {
           + " health_reason, reported_at FROM instance_reports WHERE environment = ?";
   private static final String EVENT_COLUMNS =
       "SELECT id, environment, version, event, percent, actor, cause, emergency, recorded_at"
-          + " FROM release_events WHERE environment = ?";
+          + " FROM release_events WHERE ";
 
   private final MirrorReader mirror;
 
@@ -75,32 +75,29 @@ public final class ReleaseReader {
 
   /** The release events of an environment, newest first, at most {@code limit}. */
   public List<ReleaseEvent> events(String environment, int limit) {
-    return mirror.query(
+    return eventRows(
         "reading the release events of " + environment,
-        EVENT_COLUMNS + " ORDER BY id DESC LIMIT ?",
-        ReleaseReader::event,
+        "environment = ? ORDER BY id DESC LIMIT ?",
         environment,
         limit);
   }
 
   /** The release events of an environment after event {@code afterId}, oldest first. */
   public List<ReleaseEvent> eventsAfter(String environment, long afterId) {
-    return mirror.query(
+    return eventRows(
         "reading the release events of " + environment,
-        EVENT_COLUMNS + " AND id > ? ORDER BY id",
-        ReleaseReader::event,
+        "environment = ? AND id > ? ORDER BY id",
         environment,
         afterId);
   }
 
   /** The release events of every environment after event {@code afterId}, oldest first. */
   public List<ReleaseEvent> eventsSince(long afterId) {
-    return mirror.query(
-        "reading release events",
-        "SELECT id, environment, version, event, percent, actor, cause, emergency, recorded_at"
-            + " FROM release_events WHERE id > ? ORDER BY id",
-        ReleaseReader::event,
-        afterId);
+    return eventRows("reading release events", "id > ? ORDER BY id", afterId);
+  }
+
+  private List<ReleaseEvent> eventRows(String what, String where, Object... parameters) {
+    return mirror.query(what, EVENT_COLUMNS + where, ReleaseReader::event, parameters);
   }
 
   /** The id of the last release event recorded, 0 when there is none. */

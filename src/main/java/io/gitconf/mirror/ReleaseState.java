@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -42,7 +41,7 @@ public record ReleaseState(
   public static final int BUCKETS = 10_000;
 
   /** Where a release stands, in {@code release_state.phase}. */
-  public enum Phase {
+  public enum Phase implements StoredName {
     /** Mirrored, waiting for a freeze window or the minimum interval to end; nobody serves it. */
     HELD,
     /** Served to the cohort of the current step. */
@@ -50,12 +49,8 @@ public record ReleaseState(
     /** Served to the cohort of the current step, which does not advance until resumed. */
     PAUSED;
 
-    public String sql() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
     public static Phase ofSql(String value) {
-      return valueOf(value.toUpperCase(Locale.ROOT));
+      return StoredName.parse(Phase.class, value);
     }
   }
 

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
 import java.io.UncheckedIOException;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
@@ -38,26 +40,6 @@ public interface ReportWriter {
       if (reports.isEmpty()) {
         return;
       }
-      int n = reports.size();
-      String[] environments = new String[n];
-      String[] ids = new String[n];
-      String[] labels = new String[n];
-      Integer[] versions = new Integer[n];
-      String[] states = new String[n];
-      String[] reasons = new String[n];
-      Boolean[] healthy = new Boolean[n];
-      String[] healthReasons = new String[n];
-      for (int i = 0; i < n; i++) {
-        InstanceReport r = reports.get(i);
-        environments[i] = r.environment();
-        ids[i] = r.instanceId();
-        labels[i] = json(r);
-        versions[i] = r.version();
-        states[i] = r.state().sql();
-        reasons[i] = r.reason().orElse(null);
-        healthy[i] = r.healthy();
-        healthReasons[i] = r.healthReason().orElse(null);
-      }
       try (Connection conn = dataSource.getConnection();
           PreparedStatement upsert =
               conn.prepareStatement(
@@ -71,19 +53,29 @@ public interface ReportWriter {
                       + " state = excluded.state, reason = excluded.reason,"
                       + " healthy = excluded.healthy, health_reason = excluded.health_reason,"
                       + " reported_at = excluded.reported_at")) {
-        upsert.setArray(1, conn.createArrayOf("text", environments));
-        upsert.setArray(2, conn.createArrayOf("text", ids));
-        upsert.setArray(3, conn.createArrayOf("text", labels));
-        upsert.setArray(4, conn.createArrayOf("int4", versions));
-        upsert.setArray(5, conn.createArrayOf("text", states));
-        upsert.setArray(6, conn.createArrayOf("text", reasons));
-        upsert.setArray(7, conn.createArrayOf("bool", healthy));
-        upsert.setArray(8, conn.createArrayOf("text", healthReasons));
+        upsert.setArray(1, column(conn, "text", reports, InstanceReport::environment));
+        upsert.setArray(2, column(conn, "text", reports, InstanceReport::instanceId));
+        upsert.setArray(3, column(conn, "text", reports, ReportWriter::json));
+        upsert.setArray(4, column(conn, "int4", reports, InstanceReport::version));
+        upsert.setArray(5, column(conn, "text", reports, r -> r.state().sql()));
+        upsert.setArray(6, column(conn, "text", reports, r -> r.reason().orElse(null)));
+        upsert.setArray(7, column(conn, "bool", reports, InstanceReport::healthy));
+        upsert.setArray(8, column(conn, "text", reports, r -> r.healthReason().orElse(null)));
         upsert.executeUpdate();
       } catch (SQLException e) {
-        throw MirrorSql.failure("writing " + n + " instance report(s)", e);
+        throw MirrorSql.failure("writing " + reports.size() + " instance report(s)", e);
       }
     };
+  }
+
+  /** One column of the batch as a SQL array of {@code type}, a value per report. */
+  private static Array column(
+      Connection conn,
+      String type,
+      List<InstanceReport> reports,
+      Function<InstanceReport, Object> value)
+      throws SQLException {
+    return conn.createArrayOf(type, reports.stream().map(value).toArray());
   }
 
   private static String json(InstanceReport report) {

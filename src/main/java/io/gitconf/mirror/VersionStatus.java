@@ -1,14 +1,12 @@
 package io.gitconf.mirror;
 
-import java.util.Locale;
-
 /**
  * The life of a version in {@code config_versions.status}: active until a newer one activates;
  * rejected ones never were; a release's candidate is active for its cohort only. The only place the
  * stored names are written in Java; the migrations' {@code CHECK} constraint lists the same names,
  * and a test compares the two.
  */
-public enum VersionStatus {
+public enum VersionStatus implements StoredName {
   ACTIVE,
   SUPERSEDED,
   REJECTED,
@@ -22,13 +20,8 @@ public enum VersionStatus {
   /** A candidate taken back (a failed report or an operator); never released again. */
   ROLLED_BACK;
 
-  /** The value stored in {@code config_versions.status}. */
-  public String sql() {
-    return name().toLowerCase(Locale.ROOT);
-  }
-
   /** The status a stored value names. */
   public static VersionStatus ofSql(String value) {
-    return valueOf(value.toUpperCase(Locale.ROOT));
+    return StoredName.parse(VersionStatus.class, value);
   }
 }

@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -94,7 +95,7 @@ public final class ReleaseController {
               .map(VersionRecord::status)
               .orElse(VersionStatus.SUPERSEDED);
       if (status == VersionStatus.CANDIDATE || status == VersionStatus.HELD) {
-        ReleaseRows.setVersionStatus(conn, env, state.version(), VersionStatus.SUPERSEDED);
+        VersionRows.setStatus(conn, env, state.version(), VersionStatus.SUPERSEDED);
       }
       ReleaseRows.delete(conn, env);
       ReleaseRows.event(
@@ -259,8 +260,7 @@ public final class ReleaseController {
       }
       return List.of();
     }
-    ReleaseRows.setVersionStatus(
-        conn, state.environment(), state.version(), VersionStatus.CANDIDATE);
+    VersionRows.setStatus(conn, state.environment(), state.version(), VersionStatus.CANDIDATE);
     ReleaseState rolling = startAt(state, 0, state.policy().percent(0), now);
     ReleaseRows.save(conn, rolling);
     ReleaseRows.event(
@@ -335,7 +335,7 @@ public final class ReleaseController {
       Instant now)
       throws SQLException {
     String env = state.environment();
-    ReleaseRows.setVersionStatus(conn, env, state.version(), VersionStatus.ROLLED_BACK);
+    VersionRows.setStatus(conn, env, state.version(), VersionStatus.ROLLED_BACK);
     ReleaseRows.delete(conn, env);
     ReleaseRows.event(conn, state, kind, actor, cause, now);
     Optional<VersionRecord> active = MirrorReader.within(conn).activeVersion(env);
@@ -369,7 +369,7 @@ public final class ReleaseController {
           }
           String cause = reason + " (promoted to " + to + " %)";
           if (state.phase() == ReleaseState.Phase.HELD) {
-            ReleaseRows.setVersionStatus(conn, env, state.version(), VersionStatus.CANDIDATE);
+            VersionRows.setStatus(conn, env, state.version(), VersionStatus.CANDIDATE);
           }
           if (to == 100) {
             ReleaseState every = startAt(state, state.policy().steps().size() - 1, 100, now);
@@ -396,43 +396,59 @@ public final class ReleaseController {
    * Stops the release of {@code env} where it is: the cohort keeps the candidate, none is added.
    */
   public List<ReleaseEvent.Kind> pause(String env, String user, String reason) {
-    return store.locked(
-        "pausing the release of " + env,
-        conn -> {
-          ReleaseState state = current(conn, env);
-          if (state.phase() != ReleaseState.Phase.ROLLING) {
-            throw new GitconfException.BadRequest(
-                "the release of " + env + " is " + state.phase().sql() + ", not rolling");
-          }
-          Instant now = now();
-          ReleaseState paused =
-              with(
-                  state,
-                  ReleaseState.Phase.PAUSED,
-                  state.counts(),
-                  now,
-                  Optional.of("paused by " + user + ": " + reason));
-          ReleaseRows.save(conn, paused);
-          ReleaseRows.event(conn, paused, ReleaseEvent.Kind.PAUSED, user, reason, now);
-          return List.of(ReleaseEvent.Kind.PAUSED);
-        });
+    return move(
+        "pausing",
+        env,
+        ReleaseState.Phase.ROLLING,
+        ReleaseEvent.Kind.PAUSED,
+        user,
+        reason,
+        (state, now) ->
+            with(
+                state,
+                ReleaseState.Phase.PAUSED,
+                state.counts(),
+                now,
+                Optional.of("paused by " + user + ": " + reason)));
   }
 
   /** Lets a paused release of {@code env} go on; its step bakes again from now. */
   public List<ReleaseEvent.Kind> resume(String env, String user, String reason) {
+    return move(
+        "resuming",
+        env,
+        ReleaseState.Phase.PAUSED,
+        ReleaseEvent.Kind.RESUMED,
+        user,
+        reason,
+        (state, now) -> startAt(state, state.step(), state.percent(), now));
+  }
+
+  /**
+   * The one way an operator moves a release between phases: refused unless it is in {@code from};
+   * the next state is saved and the transition recorded as {@code kind}.
+   */
+  private List<ReleaseEvent.Kind> move(
+      String doing,
+      String env,
+      ReleaseState.Phase from,
+      ReleaseEvent.Kind kind,
+      String user,
+      String reason,
+      BiFunction<ReleaseState, Instant, ReleaseState> next) {
     return store.locked(
-        "resuming the release of " + env,
+        doing + " the release of " + env,
         conn -> {
           ReleaseState state = current(conn, env);
-          if (state.phase() != ReleaseState.Phase.PAUSED) {
+          if (state.phase() != from) {
             throw new GitconfException.BadRequest(
-                "the release of " + env + " is " + state.phase().sql() + ", not paused");
+                "the release of " + env + " is " + state.phase().sql() + ", not " + from.sql());
           }
           Instant now = now();
-          ReleaseState resumed = startAt(state, state.step(), state.percent(), now);
-          ReleaseRows.save(conn, resumed);
-          ReleaseRows.event(conn, resumed, ReleaseEvent.Kind.RESUMED, user, reason, now);
-          return List.of(ReleaseEvent.Kind.RESUMED);
+          ReleaseState moved = next.apply(state, now);
+          ReleaseRows.save(conn, moved);
+          ReleaseRows.event(conn, moved, kind, user, reason, now);
+          return List.of(kind);
         });
   }
 

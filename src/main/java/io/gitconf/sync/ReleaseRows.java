@@ -111,7 +111,7 @@ final class ReleaseRows {
       return;
     }
     ReleaseState old = current.get();
-    setVersionStatus(conn, env, old.version(), VersionStatus.SUPERSEDED);
+    VersionRows.setStatus(conn, env, old.version(), VersionStatus.SUPERSEDED);
     delete(conn, env);
     event(
         conn,
@@ -275,17 +275,5 @@ final class ReleaseRows {
   static void notifyClients(Connection conn, String env, int version) throws SQLException {
     VersionRecord row = MirrorReader.within(conn).version(env, version).orElseThrow();
     VersionRows.notifyClients(conn, new Notification(env, version, row.checksum().orElse("")));
-  }
-
-  static void setVersionStatus(Connection conn, String env, int version, VersionStatus status)
-      throws SQLException {
-    try (PreparedStatement update =
-        conn.prepareStatement(
-            "UPDATE config_versions SET status = ? WHERE environment = ? AND version = ?")) {
-      update.setString(1, status.sql());
-      update.setString(2, env);
-      update.setInt(3, version);
-      update.executeUpdate();
-    }
   }
 }

@@ -29,19 +29,31 @@ final class VersionRows {
   /** Moves every version of an environment in status {@code from} to {@code to}. */
   static void setStatus(Connection conn, String environment, VersionStatus from, VersionStatus to)
       throws SQLException {
+    updateStatus(conn, to, "environment = ? AND status = ?", environment, from.sql());
+  }
+
+  /** Gives one version of an environment {@code status}. */
+  static void setStatus(Connection conn, String environment, int version, VersionStatus status)
+      throws SQLException {
+    updateStatus(conn, status, "environment = ? AND version = ?", environment, version);
+  }
+
+  private static void updateStatus(
+      Connection conn, VersionStatus status, String where, Object... parameters)
+      throws SQLException {
     try (PreparedStatement update =
-        conn.prepareStatement(
-            "UPDATE config_versions SET status = ? WHERE environment = ? AND status = ?")) {
-      update.setString(1, to.sql());
-      update.setString(2, environment);
-      update.setString(3, from.sql());
+        conn.prepareStatement("UPDATE config_versions SET status = ? WHERE " + where)) {
+      update.setString(1, status.sql());
+      for (int i = 0; i < parameters.length; i++) {
+        update.setObject(i + 2, parameters[i]);
+      }
       update.executeUpdate();
     }
   }
 
   /** Makes one version active; the caller superseded the one that was. */
   static void activate(Connection conn, String environment, int version) throws SQLException {
-    ReleaseRows.setVersionStatus(conn, environment, version, VersionStatus.ACTIVE);
+    setStatus(conn, environment, version, VersionStatus.ACTIVE);
   }
 
   /** Tells listening clients, once the transaction commits, that a version became active. */
