@@ -38,12 +38,7 @@ final class BackupCommand {
       try (Database db = copy.database.open()) {
         long rows = MirrorBackup.backup(db.dataSource(), file, copy.progress());
         if (output.json()) {
-          output.print(
-              OutputOption.object()
-                  .put("database", db.describe())
-                  .put("file", file.toString())
-                  .put("rows", rows)
-                  .set("tables", copy.tables()));
+          output.print(copy.result(db, file, rows));
           return ExitCodes.OK;
         }
         PrintWriter out = output.out();
@@ -84,15 +79,11 @@ final class BackupCommand {
         int exitCode = restored.committed() ? ExitCodes.OK : ExitCodes.INVALID;
         if (output.json()) {
           ObjectNode json =
-              OutputOption.object()
-                  .put("database", db.describe())
-                  .put("file", file.toString())
-                  .put("rows", restored.rows())
+              copy.result(db, file, restored.rows())
                   .put("restored", restored.committed())
                   .put("verified", report.ok())
                   .put("versions", report.versions())
                   .put("auditRows", report.auditRows());
-          json.set("tables", copy.tables());
           // As gitconf verify --output json lists them.
           json.set("discrepancies", Json.MAPPER.valueToTree(report.discrepancies()));
           output.print(json);

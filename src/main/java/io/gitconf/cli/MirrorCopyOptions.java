@@ -1,7 +1,9 @@
 package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gitconf.sync.Database;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.function.BiConsumer;
 import picocli.CommandLine.Mixin;
 
@@ -28,8 +30,17 @@ final class MirrorCopyOptions {
     };
   }
 
-  /** The rows of each table copied so far, as the JSON result lists them. */
-  ObjectNode tables() {
-    return tables;
+  /**
+   * The start of both commands' JSON result: the database, the file, the rows copied and the rows
+   * of each table.
+   */
+  ObjectNode result(Database db, Path file, long rows) {
+    ObjectNode json =
+        OutputOption.object()
+            .put("database", db.describe())
+            .put("file", file.toString())
+            .put("rows", rows);
+    json.set("tables", tables);
+    return json;
   }
 }

@@ -36,8 +36,7 @@ final class SyncCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    options.verbose.apply();
-    Duration poll = options.poll(Duration.ofSeconds(2));
+    Duration poll = options.apply(Duration.ofSeconds(2));
     PrintWriter out = spec.commandLine().getOut();
     try (SyncService service = new SyncService()) {
       Database db = service.own(database.open());

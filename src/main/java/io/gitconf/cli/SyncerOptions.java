@@ -21,8 +21,9 @@ final class SyncerOptions {
 
   @Mixin VerboseOption verbose;
 
-  /** {@code --poll}, or the command's own default. */
-  Duration poll(Duration otherwise) {
-    return poll != null ? poll : otherwise;
+  /** Puts {@code -v} into effect and gives {@code --poll}, or the command's own default. */
+  Duration apply(Duration defaultPoll) {
+    verbose.apply();
+    return poll != null ? poll : defaultPoll;
   }
 }

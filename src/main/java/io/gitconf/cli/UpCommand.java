@@ -62,8 +62,7 @@ final class UpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    options.verbose.apply();
-    Duration poll = options.poll(Duration.ofSeconds(1));
+    Duration poll = options.apply(Duration.ofSeconds(1));
     PrintWriter out = spec.commandLine().getOut();
     Path repo = dir.resolve("demo-repo");
     Path data = dir.resolve("pg");
