@@ -5,7 +5,6 @@ import io.gitconf.mirror.MirrorReader;
 import io.gitconf.mirror.ReleaseReader;
 import io.gitconf.mirror.ReleaseState;
 import io.gitconf.mirror.VersionRecord;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -33,9 +32,8 @@ final class PostgresSource implements ConfigSource {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSource.class);
 
   /** SQLSTATE of a missing table. */
-  private static final String UNDEFINED_TABLE = "42P01";
-
   private final DataSource dataSource;
+
   private final MirrorReader mirror;
   private final ReleaseReader releases;
   private final ReleaseReporter reporter;
@@ -111,16 +109,8 @@ final class PostgresSource implements ConfigSource {
 
   /** The candidate this instance is to serve, if a release includes it. */
   private Optional<VersionRecord> candidate(String environment) {
-    Optional<ReleaseState> state;
-    try {
-      state = releases.state(environment);
-    } catch (GitconfException.Unavailable e) {
-      if (e.getCause() instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState())) {
-        // A mirror migrated by a gitconf without releases: nothing is being released.
-        return Optional.empty();
-      }
-      throw e;
-    }
+    // A mirror migrated by a gitconf without releases: nothing is being released.
+    Optional<ReleaseState> state = releases.stateIfReleases(environment);
     Optional<Integer> version = Cohort.candidate(state, reporter.identity().id(), refused);
     return version.flatMap(v -> mirror.version(environment, v));
   }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -31,6 +32,9 @@ public final class ReleaseReader {
   private static final String EVENT_COLUMNS =
       "SELECT id, environment, version, event, percent, actor, cause, emergency, recorded_at"
           + " FROM release_events WHERE ";
+
+  /** SQLSTATE of a missing table. */
+  private static final String UNDEFINED_TABLE = "42P01";
 
   private final MirrorReader mirror;
 
@@ -62,6 +66,30 @@ public final class ReleaseReader {
   public List<ReleaseState> states() {
     return mirror.query(
         "reading releases", STATE_COLUMNS + " ORDER BY environment", ReleaseReader::state);
+  }
+
+  /**
+   * {@link #state}, for readers that also serve a mirror migrated by a gitconf without releases (no
+   * release tables): nothing is being released there.
+   */
+  public Optional<ReleaseState> stateIfReleases(String environment) {
+    return withoutReleases(() -> state(environment), Optional.empty());
+  }
+
+  /** {@link #states}, empty on a mirror without release tables, as {@link #stateIfReleases}. */
+  public List<ReleaseState> statesIfReleases() {
+    return withoutReleases(this::states, List.of());
+  }
+
+  private static <T> T withoutReleases(Supplier<T> read, T none) {
+    try {
+      return read.get();
+    } catch (GitconfException.Unavailable e) {
+      if (e.getCause() instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState())) {
+        return none;
+      }
+      throw e;
+    }
   }
 
   /** The last report of every instance of an environment, by instance id. */

@@ -50,9 +50,6 @@ final class MirrorFeed implements AutoCloseable {
   static final Duration POLL = Duration.ofSeconds(1);
   private static final Duration CHECK_LISTENER = Duration.ofSeconds(5);
 
-  /** SQLSTATE of a missing table: a mirror migrated by a gitconf without releases. */
-  private static final String UNDEFINED_TABLE = "42P01";
-
   private final MirrorReader mirror;
   private final ReleaseReader releaseReader;
   private final Map<String, ReleaseView> releases = new ConcurrentHashMap<>();
@@ -215,7 +212,7 @@ final class MirrorFeed implements AutoCloseable {
         }
       }
       Map<String, ReleaseState> states = new HashMap<>();
-      releaseStates().forEach(state -> states.put(state.environment(), state));
+      releaseReader.statesIfReleases().forEach(state -> states.put(state.environment(), state));
       for (VersionRecord row : rows) {
         updateRelease(row.environment(), Optional.ofNullable(states.get(row.environment())));
       }
@@ -235,7 +232,7 @@ final class MirrorFeed implements AutoCloseable {
       Published held = active.get(environment);
       if (row.isPresent() && (held == null || !held.sameAs(row.get()))) {
         publish(row.get(), noticed);
-        updateRelease(environment, releaseState(environment));
+        updateRelease(environment, releaseReader.stateIfReleases(environment));
       }
       reachable(noticed);
     } catch (GitconfException e) {
@@ -259,7 +256,7 @@ final class MirrorFeed implements AutoCloseable {
     // first, so that the release's end is never sent with the old base.
     refresh(environment, System.nanoTime());
     try {
-      updateRelease(environment, releaseState(environment));
+      updateRelease(environment, releaseReader.stateIfReleases(environment));
     } catch (GitconfException e) {
       unreachable(e);
     }
@@ -297,28 +294,6 @@ final class MirrorFeed implements AutoCloseable {
         int sent = watchers.releaseChanged(view, base);
         LOG.debug("relay: release {} sent to {} watchers", view, sent);
       }
-    }
-  }
-
-  private Optional<ReleaseState> releaseState(String environment) {
-    try {
-      return releaseReader.state(environment);
-    } catch (GitconfException.Unavailable e) {
-      if (e.getCause() instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState())) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-  }
-
-  private List<ReleaseState> releaseStates() {
-    try {
-      return releaseReader.states();
-    } catch (GitconfException.Unavailable e) {
-      if (e.getCause() instanceof SQLException sql && UNDEFINED_TABLE.equals(sql.getSQLState())) {
-        return List.of();
-      }
-      throw e;
     }
   }
 
