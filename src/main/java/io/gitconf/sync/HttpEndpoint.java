@@ -5,10 +5,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -110,7 +113,7 @@ public final class HttpEndpoint implements AutoCloseable {
     connector.setPort(settings.port());
     connector.setIdleTimeout(settings.limits().idleTimeout().toMillis());
     server.addConnector(connector);
-    server.setHandler(handler);
+    server.setHandler(new UnreadBodiesClose(handler));
     try {
       server.start();
     } catch (Exception e) {
@@ -148,6 +151,46 @@ public final class HttpEndpoint implements AutoCloseable {
   @Override
   public void close() {
     stopQuietly(server);
+  }
+
+  /**
+   * Answers {@code Connection: close} to an HTTP/1 request whose body the handler did not read to
+   * its end: a refusal sent before the body (401, 403, 413, ...). Jetty closes such a connection
+   * once the response is written, and without the header a client may reuse it for its next request
+   * in the meantime and see the connection drop without an answer.
+   */
+  private static final class UnreadBodiesClose extends Handler.Wrapper {
+    UnreadBodiesClose(Handler handler) {
+      super(handler);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      HttpFields headers = request.getHeaders();
+      boolean http1 = request.getConnectionMetaData().getHttpVersion().getVersion() < 20;
+      boolean body =
+          headers.contains(HttpHeader.TRANSFER_ENCODING)
+              || headers.getLongField(HttpHeader.CONTENT_LENGTH) > 0;
+      if (!http1 || !body) {
+        return super.handle(request, response, callback);
+      }
+      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+      Request reading =
+          new Request.Wrapper(request) {
+            @Override
+            public Content.Chunk read() {
+              Content.Chunk chunk = super.read();
+              if (chunk != null
+                  && chunk.isLast()
+                  && !Content.Chunk.isFailure(chunk)
+                  && !response.isCommitted()) {
+                response.getHeaders().remove(HttpHeader.CONNECTION);
+              }
+              return chunk;
+            }
+          };
+      return super.handle(reading, response, callback);
+    }
   }
 
   private static void stopQuietly(Server server) {

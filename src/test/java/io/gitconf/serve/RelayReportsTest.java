@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gitconf.mirror.InstanceReport;
 import io.gitconf.mirror.ReleaseReader;
+import io.gitconf.testing.RawHttp;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -140,6 +142,62 @@ class RelayReportsTest {
         .isEqualTo(405);
     // Nothing of a refused request is written, not even its good reports.
     assertThat(reports("prod")).isEmpty();
+  }
+
+  @Test
+  void everyRefusalOfAPostedBodyClosesItsConnectionAndAnAcceptedOneKeepsIt() throws Exception {
+    URI uri = URI.create(relay.url());
+    String reports = "/v1/environments/prod/reports";
+    Map<String, Integer> refusals =
+        Map.of(
+            "POST " + reports + " HTTP/1.1\r\nAuthorization: Bearer " + devToken,
+            403,
+            "POST " + reports + " HTTP/1.1\r\nAuthorization: Bearer not-a-token",
+            401,
+            "POST /v1/environments/nowhere/reports HTTP/1.1\r\nAuthorization: Bearer " + prodToken,
+            404,
+            "POST /v1/environments/prod HTTP/1.1\r\nAuthorization: Bearer " + prodToken,
+            405,
+            "POST /health HTTP/1.1",
+            405);
+    for (Map.Entry<String, Integer> refusal : refusals.entrySet()) {
+      try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+        // The body is announced and never sent: each refusal comes before it is read.
+        RawHttp.send(socket, refusal.getKey() + "\r\nHost: relay\r\nContent-Length: 40\r\n\r\n");
+        RawHttp.Answer answer = RawHttp.read(socket);
+        assertThat(answer.status()).as(refusal.getKey()).isEqualTo(refusal.getValue());
+        assertThat(answer.header("Connection")).as(refusal.getKey()).isEqualTo("close");
+      }
+    }
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      String head = "POST " + reports + " HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer ";
+      RawHttp.send(socket, head + prodToken + "\r\nContent-Length: " + (1 << 20) + "\r\n\r\n");
+      RawHttp.Answer tooLarge = RawHttp.read(socket);
+      assertThat(tooLarge.status()).isEqualTo(413);
+      assertThat(tooLarge.header("Connection")).isEqualTo("close");
+    }
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      String good = "{\"reports\":[{\"instanceId\":\"t1\",\"version\":1,\"state\":\"applied\"}]}";
+      RawHttp.send(
+          socket,
+          "POST "
+              + reports
+              + " HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer "
+              + prodToken
+              + "\r\nContent-Length: "
+              + good.length()
+              + "\r\n\r\n"
+              + good);
+      RawHttp.Answer accepted = RawHttp.read(socket);
+      assertThat(accepted.status()).isEqualTo(202);
+      assertThat(accepted.header("Connection")).isNull();
+      RawHttp.send(
+          socket,
+          "GET /v1/environments/prod/release HTTP/1.1\r\nHost: relay\r\nAuthorization: Bearer "
+              + prodToken
+              + "\r\n\r\n");
+      assertThat(RawHttp.read(socket).status()).isEqualTo(200);
+    }
   }
 
   @Test
