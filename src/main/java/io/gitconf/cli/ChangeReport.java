@@ -22,6 +22,19 @@ final class ChangeReport {
   }
 
   /**
+   * Prints the text report of a change: {@code what} it committed, or the line {@code unchanged}
+   * when it found nothing to change.
+   */
+  static void text(PrintWriter out, ConfigChange.Result result, String what, String unchanged) {
+    if (result.commit().isEmpty()) {
+      out.println(unchanged);
+      out.flush();
+    } else {
+      committed(out, result, what);
+    }
+  }
+
+  /**
    * Adds the commit and whether it was pushed to a JSON result; the push itself is a progress line,
    * on standard error, so standard output stays one document.
    */

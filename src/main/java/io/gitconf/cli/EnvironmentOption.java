@@ -2,8 +2,11 @@ package io.gitconf.cli;
 
 import io.gitconf.core.ConfigRepository;
 import io.gitconf.core.ConfigSnapshot;
+import io.gitconf.core.GitconfException;
 import io.gitconf.core.Problem;
+import io.gitconf.mirror.MirrorReader;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The one environment a command works on ({@code --env}/{@code -e}), and the snapshot of it. */
@@ -32,5 +35,18 @@ final class EnvironmentOption {
       err.flush();
     }
     return snapshot;
+  }
+
+  /** Refuses an environment the mirror does not hold, naming those it does. */
+  void requireMirrored(MirrorReader mirror) {
+    List<String> environments = mirror.environments();
+    if (!environments.contains(environment)) {
+      throw new GitconfException.BadRequest(
+          "no environment '"
+              + environment
+              + "' in the mirror (mirrored: "
+              + String.join(", ", environments)
+              + ")");
+    }
   }
 }

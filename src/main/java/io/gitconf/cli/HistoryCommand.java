@@ -3,7 +3,6 @@ package io.gitconf.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.ConfigPath;
-import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
 import io.gitconf.mirror.AuditRecord;
 import io.gitconf.mirror.MirrorReader;
@@ -45,15 +44,7 @@ final class HistoryCommand implements Callable<Integer> {
     }
     try (Database db = database.open()) {
       MirrorReader mirror = MirrorReader.of(db.dataSource());
-      List<String> environments = mirror.environments();
-      if (!environments.contains(env.environment)) {
-        throw new GitconfException.BadRequest(
-            "no environment '"
-                + env.environment
-                + "' in the mirror (mirrored: "
-                + String.join(", ", environments)
-                + ")");
-      }
+      env.requireMirrored(mirror);
       PrintWriter out = output.out();
       if (path == null) {
         List<ReleaseEvent> events =

@@ -2,7 +2,6 @@ package io.gitconf.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gitconf.core.GitconfException;
 import io.gitconf.core.ReleasePolicy;
 import io.gitconf.core.ReleasePolicyReader;
 import io.gitconf.mirror.InstanceReport;
@@ -76,33 +75,27 @@ final class ReleaseCommand {
       try (Database db = target.database.open()) {
         MirrorReader mirror = MirrorReader.of(db.dataSource());
         ReleaseReader releases = ReleaseReader.of(db.dataSource());
+        target.env.requireMirrored(mirror);
         String env = target.env.environment;
-        List<String> environments = mirror.environments();
-        if (!environments.contains(env)) {
-          throw new GitconfException.BadRequest(
-              "no environment '"
-                  + env
-                  + "' in the mirror (mirrored: "
-                  + String.join(", ", environments)
-                  + ")");
-        }
         Optional<VersionRecord> base = mirror.activeVersion(env);
         Optional<ReleaseState> state = releases.state(env);
         Optional<VersionRecord> candidate = state.flatMap(s -> mirror.version(env, s.version()));
         List<InstanceReport> reports = releases.reports(env);
         List<ReleaseEvent> events = releases.events(env, 5);
-        Instant now = Instant.now();
+        StatusReport report =
+            new StatusReport(env, base, state, candidate, reports, events, Instant.now());
         if (target.output.json()) {
-          target.output.print(json(env, base, state, candidate, reports, events, now));
+          target.output.print(report.json());
         } else {
-          text(target.output.out(), env, base, state, candidate, reports, events, now);
+          report.text(target.output.out());
         }
       }
       return ExitCodes.OK;
     }
   }
 
-  static ObjectNode json(
+  /** What {@code release status} read from the mirror, to show as JSON or as text. */
+  record StatusReport(
       String env,
       Optional<VersionRecord> base,
       Optional<ReleaseState> state,
@@ -110,51 +103,145 @@ final class ReleaseCommand {
       List<InstanceReport> reports,
       List<ReleaseEvent> events,
       Instant now) {
-    ObjectNode root = OutputOption.object().put("environment", env);
-    base.ifPresentOrElse(
-        b -> root.put("baseVersion", b.version()), () -> root.putNull("baseVersion"));
-    if (state.isEmpty()) {
-      root.putNull("release");
-    } else {
-      ReleaseState s = state.get();
-      ObjectNode r = root.putObject("release");
-      r.put("candidateVersion", s.version());
-      candidate.ifPresent(c -> r.put("commit", c.commitId()).put("author", c.authorName()));
-      r.put("phase", s.phase().sql());
-      r.put("step", s.step() + 1);
-      r.put("steps", s.policy().steps().size());
-      r.put("percent", s.serving() ? s.percent() : 0);
-      s.stepStartedAt().ifPresent(t -> r.put("stepStartedAt", t.toString()));
-      s.bakedAt().ifPresent(t -> r.put("bakedAt", t.toString()));
-      ObjectNode counts = r.putObject("counts");
-      counts.put("cohort", s.counts().cohort());
-      counts.put("applied", s.counts().applied());
-      counts.put("failed", s.counts().failed());
-      counts.put("restartRequired", s.counts().restartRequired());
-      counts.put("silent", s.counts().silent());
-      s.pausedReason().ifPresent(p -> r.put("pausedReason", p));
-      s.holdReason().ifPresent(h -> r.put("holdReason", h));
-      s.holdUntil().ifPresent(h -> r.put("holdUntil", h.toString()));
-      s.emergency().ifPresent(e -> r.put("emergency", e));
-      r.set("policy", ReleasePolicyReader.toJson(s.policy()));
+
+    ObjectNode json() {
+      ObjectNode root = OutputOption.object().put("environment", env);
+      base.ifPresentOrElse(
+          b -> root.put("baseVersion", b.version()), () -> root.putNull("baseVersion"));
+      if (state.isEmpty()) {
+        root.putNull("release");
+      } else {
+        ReleaseState s = state.get();
+        ObjectNode r = root.putObject("release");
+        r.put("candidateVersion", s.version());
+        candidate.ifPresent(c -> r.put("commit", c.commitId()).put("author", c.authorName()));
+        r.put("phase", s.phase().sql());
+        r.put("step", s.step() + 1);
+        r.put("steps", s.policy().steps().size());
+        r.put("percent", s.serving() ? s.percent() : 0);
+        s.stepStartedAt().ifPresent(t -> r.put("stepStartedAt", t.toString()));
+        s.bakedAt().ifPresent(t -> r.put("bakedAt", t.toString()));
+        ObjectNode counts = r.putObject("counts");
+        counts.put("cohort", s.counts().cohort());
+        counts.put("applied", s.counts().applied());
+        counts.put("failed", s.counts().failed());
+        counts.put("restartRequired", s.counts().restartRequired());
+        counts.put("silent", s.counts().silent());
+        s.pausedReason().ifPresent(p -> r.put("pausedReason", p));
+        s.holdReason().ifPresent(h -> r.put("holdReason", h));
+        s.holdUntil().ifPresent(h -> r.put("holdUntil", h.toString()));
+        s.emergency().ifPresent(e -> r.put("emergency", e));
+        r.set("policy", ReleasePolicyReader.toJson(s.policy()));
+      }
+      ArrayNode instances = root.putArray("instances");
+      for (InstanceReport report : reports) {
+        ObjectNode i = instances.addObject();
+        i.put("instanceId", report.instanceId());
+        i.put("version", report.version());
+        i.put("state", report.state().sql());
+        report.reason().ifPresent(reason -> i.put("reason", reason));
+        i.put("healthy", report.healthy());
+        report.healthReason().ifPresent(reason -> i.put("healthReason", reason));
+        i.put("lastReport", report.reportedAt().toString());
+        state.ifPresent(s -> i.put("inCohort", s.includes(report.instanceId())));
+        ObjectNode labels = i.putObject("labels");
+        report.labels().forEach(labels::put);
+      }
+      ArrayNode recent = root.putArray("events");
+      events.forEach(e -> recent.add(event(e)));
+      return root;
     }
-    ArrayNode instances = root.putArray("instances");
-    for (InstanceReport report : reports) {
-      ObjectNode i = instances.addObject();
-      i.put("instanceId", report.instanceId());
-      i.put("version", report.version());
-      i.put("state", report.state().sql());
-      report.reason().ifPresent(reason -> i.put("reason", reason));
-      i.put("healthy", report.healthy());
-      report.healthReason().ifPresent(reason -> i.put("healthReason", reason));
-      i.put("lastReport", report.reportedAt().toString());
-      state.ifPresent(s -> i.put("inCohort", s.includes(report.instanceId())));
-      ObjectNode labels = i.putObject("labels");
-      report.labels().forEach(labels::put);
+
+    void text(PrintWriter out) {
+      String baseText =
+          base.map(b -> "version " + b.version() + " (" + shortId(b.commitId()) + ")")
+              .orElse("none");
+      if (state.isEmpty()) {
+        out.println(env + ": no release in progress; active " + baseText);
+      } else {
+        ReleaseState s = state.get();
+        out.println(
+            env
+                + ": release of version "
+                + s.version()
+                + candidate
+                    .map(
+                        c ->
+                            " ("
+                                + shortId(c.commitId())
+                                + " by "
+                                + c.authorName()
+                                + ": "
+                                + subject(c.message())
+                                + ")")
+                    .orElse(""));
+        out.println("  base       " + baseText);
+        switch (s.phase()) {
+          case HELD ->
+              out.println(
+                  "  held       until "
+                      + s.holdUntil().orElseThrow()
+                      + ": "
+                      + s.holdReason().orElse(""));
+          case ROLLING, PAUSED -> {
+            out.println(
+                "  step       "
+                    + (s.step() + 1)
+                    + " of "
+                    + s.policy().steps().size()
+                    + ", "
+                    + s.percent()
+                    + " % of instances since "
+                    + s.stepStartedAt().orElseThrow()
+                    + next(s, now));
+            s.pausedReason().ifPresent(p -> out.println("  paused     " + p));
+          }
+        }
+        ReleaseState.Counts c = s.counts();
+        out.println(
+            "  cohort     "
+                + c.cohort()
+                + " instance(s): "
+                + c.applied()
+                + " applied, "
+                + c.failed()
+                + " failed, "
+                + c.restartRequired()
+                + " restart-required, "
+                + c.silent()
+                + " silent");
+        s.emergency()
+            .ifPresent(e -> out.println("  emergency  " + e + " (freeze and pacing skipped)"));
+        out.println("  policy     " + policy(s.policy()));
+      }
+      if (!reports.isEmpty()) {
+        TextTable table =
+            TextTable.withHeader("  INSTANCE", "VERSION", "STATE", "COHORT", "LAST REPORT");
+        for (InstanceReport r : reports) {
+          String what = r.state().sql().replace('_', '-');
+          if (r.reason().isPresent()) {
+            what += ": " + r.reason().get();
+          }
+          if (!r.healthy()) {
+            what += " (unhealthy: " + r.healthReason().orElse("") + ")";
+          }
+          table.row(
+              "  " + r.instanceId(),
+              String.valueOf(r.version()),
+              what,
+              state.map(s -> s.includes(r.instanceId()) ? "yes" : "no").orElse("-"),
+              r.reportedAt().toString());
+        }
+        table.print(out);
+      }
+      if (!events.isEmpty()) {
+        out.println("  recent events:");
+        for (ReleaseEvent e : events) {
+          out.println("    " + line(e));
+        }
+      }
+      out.flush();
     }
-    ArrayNode recent = root.putArray("events");
-    events.forEach(e -> recent.add(event(e)));
-    return root;
   }
 
   static ObjectNode event(ReleaseEvent e) {
@@ -168,104 +255,6 @@ final class ReleaseCommand {
             .put("emergency", e.emergency());
     e.percent().ifPresent(p -> node.put("percent", p));
     return node;
-  }
-
-  private static void text(
-      PrintWriter out,
-      String env,
-      Optional<VersionRecord> base,
-      Optional<ReleaseState> state,
-      Optional<VersionRecord> candidate,
-      List<InstanceReport> reports,
-      List<ReleaseEvent> events,
-      Instant now) {
-    String baseText =
-        base.map(b -> "version " + b.version() + " (" + shortId(b.commitId()) + ")").orElse("none");
-    if (state.isEmpty()) {
-      out.println(env + ": no release in progress; active " + baseText);
-    } else {
-      ReleaseState s = state.get();
-      out.println(
-          env
-              + ": release of version "
-              + s.version()
-              + candidate
-                  .map(
-                      c ->
-                          " ("
-                              + shortId(c.commitId())
-                              + " by "
-                              + c.authorName()
-                              + ": "
-                              + subject(c.message())
-                              + ")")
-                  .orElse(""));
-      out.println("  base       " + baseText);
-      switch (s.phase()) {
-        case HELD ->
-            out.println(
-                "  held       until "
-                    + s.holdUntil().orElseThrow()
-                    + ": "
-                    + s.holdReason().orElse(""));
-        case ROLLING, PAUSED -> {
-          out.println(
-              "  step       "
-                  + (s.step() + 1)
-                  + " of "
-                  + s.policy().steps().size()
-                  + ", "
-                  + s.percent()
-                  + " % of instances since "
-                  + s.stepStartedAt().orElseThrow()
-                  + next(s, now));
-          s.pausedReason().ifPresent(p -> out.println("  paused     " + p));
-        }
-      }
-      ReleaseState.Counts c = s.counts();
-      out.println(
-          "  cohort     "
-              + c.cohort()
-              + " instance(s): "
-              + c.applied()
-              + " applied, "
-              + c.failed()
-              + " failed, "
-              + c.restartRequired()
-              + " restart-required, "
-              + c.silent()
-              + " silent");
-      s.emergency()
-          .ifPresent(e -> out.println("  emergency  " + e + " (freeze and pacing skipped)"));
-      out.println("  policy     " + policy(s.policy()));
-    }
-    if (!reports.isEmpty()) {
-      TextTable table =
-          TextTable.withHeader("  INSTANCE", "VERSION", "STATE", "COHORT", "LAST REPORT");
-      for (InstanceReport r : reports) {
-        String what = r.state().sql().replace('_', '-');
-        if (r.reason().isPresent()) {
-          what += ": " + r.reason().get();
-        }
-        if (!r.healthy()) {
-          what += " (unhealthy: " + r.healthReason().orElse("") + ")";
-        }
-        table.row(
-            "  " + r.instanceId(),
-            String.valueOf(r.version()),
-            what,
-            state.map(s -> s.includes(r.instanceId()) ? "yes" : "no").orElse("-"),
-            r.reportedAt().toString());
-      }
-      table.print(out);
-    }
-    if (!events.isEmpty()) {
-      out.println("  recent events:");
-      for (ReleaseEvent e : events) {
-        out.println("    " + line(e));
-      }
-    }
-    out.flush();
   }
 
   /** One event as a line: time, version, event, percent, actor and cause. */

@@ -136,23 +136,18 @@ final class SecretsCommand {
                 request,
                 SecretChanges.encrypt(env.environment, configPath, encrypted, keys));
         String file = ConfigChange.overlayFile(env.environment, configPath.category());
-        PrintWriter out = spec.commandLine().getOut();
-        if (result.commit().isEmpty()) {
-          out.println("No change: " + configPath + " in " + file + " is unchanged");
-        } else {
-          ChangeReport.committed(
-              out,
-              result,
-              configPath
-                  + " encrypted for "
-                  + env.environment
-                  + " under key "
-                  + keys.currentKeyId()
-                  + " ("
-                  + file
-                  + ")");
-        }
-        out.flush();
+        ChangeReport.text(
+            spec.commandLine().getOut(),
+            result,
+            configPath
+                + " encrypted for "
+                + env.environment
+                + " under key "
+                + keys.currentKeyId()
+                + " ("
+                + file
+                + ")",
+            "No change: " + configPath + " in " + file + " is unchanged");
       }
       return ExitCodes.OK;
     }
@@ -205,20 +200,15 @@ final class SecretsCommand {
       SecretChanges.Rotation rotation = SecretChanges.rotate(Keys.fromEnvironment(), kid);
       try (Workspace workspace = change.open()) {
         ConfigChange.Result result = ConfigChange.apply(workspace.target(), request, rotation);
-        PrintWriter out = spec.commandLine().getOut();
-        if (result.commit().isEmpty()) {
-          out.println("Nothing to rotate: every secret is already under key " + kid);
-        } else {
-          ChangeReport.committed(
-              out,
-              result,
-              ChangeReport.count(rotation.count(), "secret")
-                  + " re-encrypted under key "
-                  + kid
-                  + " in "
-                  + ChangeReport.count(result.files().size(), "file"));
-        }
-        out.flush();
+        ChangeReport.text(
+            spec.commandLine().getOut(),
+            result,
+            ChangeReport.count(rotation.count(), "secret")
+                + " re-encrypted under key "
+                + kid
+                + " in "
+                + ChangeReport.count(result.files().size(), "file"),
+            "Nothing to rotate: every secret is already under key " + kid);
       }
       return ExitCodes.OK;
     }

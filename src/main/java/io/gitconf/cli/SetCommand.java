@@ -9,7 +9,6 @@ import io.gitconf.core.ConfigPath;
 import io.gitconf.core.OverlayEditor;
 import io.gitconf.core.SchemaSet;
 import io.gitconf.core.SecretMask;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,17 +65,11 @@ final class SetCommand implements Callable<Integer> {
       output.print(json);
       return ExitCodes.OK;
     }
-    PrintWriter out = output.out();
-    if (result.commit().isEmpty()) {
-      out.println(
-          "No change: " + configPath + " is already " + Values.text(parsed) + " in " + file);
-      out.flush();
-      return ExitCodes.OK;
-    }
-    ChangeReport.committed(
-        out,
+    ChangeReport.text(
+        output.out(),
         result,
-        configPath + " = " + Values.text(parsed) + " in " + env.environment + " (" + file + ")");
+        configPath + " = " + Values.text(parsed) + " in " + env.environment + " (" + file + ")",
+        "No change: " + configPath + " is already " + Values.text(parsed) + " in " + file);
     return ExitCodes.OK;
   }
 }
