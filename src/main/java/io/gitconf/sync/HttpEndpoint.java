@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -113,7 +113,7 @@ public final class HttpEndpoint implements AutoCloseable {
     connector.setPort(settings.port());
     connector.setIdleTimeout(settings.limits().idleTimeout().toMillis());
     server.addConnector(connector);
-    server.setHandler(new UnreadBodiesClose(handler));
+    server.setHandler(new UnreadBodies(handler));
     try {
       server.start();
     } catch (Exception e) {
@@ -154,42 +154,72 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   /**
-   * Answers {@code Connection: close} to an HTTP/1 request whose body the handler did not read to
-   * its end: a refusal sent before the body (401, 403, 413, ...). Jetty closes such a connection
-   * once the response is written, and without the header a client may reuse it for its next request
-   * in the meantime and see the connection drop without an answer.
+   * What becomes of an HTTP/1 request body that a handler answers without reading to its end: a
+   * refusal sent before the body (401, 403, 413, ...). The answer says {@code Connection: close},
+   * so no client reuses a connection that is about to close. A body of at most {@link #DRAINED}
+   * bytes is then read and dropped before the connection closes: a client still sending it would
+   * otherwise have the connection reset under it before it reads the answer. A larger body, or one
+   * without a length, is not read; its connection closes at once. A body read to its end keeps the
+   * connection.
    */
-  private static final class UnreadBodiesClose extends Handler.Wrapper {
-    UnreadBodiesClose(Handler handler) {
+  private static final class UnreadBodies extends Handler.Wrapper {
+    /** The largest unread body that is read and dropped rather than cut off. */
+    static final long DRAINED = 1 << 20;
+
+    UnreadBodies(Handler handler) {
       super(handler);
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-      HttpFields headers = request.getHeaders();
+      long length = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+      boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
       boolean http1 = request.getConnectionMetaData().getHttpVersion().getVersion() < 20;
-      boolean body =
-          headers.contains(HttpHeader.TRANSFER_ENCODING)
-              || headers.getLongField(HttpHeader.CONTENT_LENGTH) > 0;
-      if (!http1 || !body) {
+      if (!http1 || (length <= 0 && !chunked)) {
         return super.handle(request, response, callback);
       }
       response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-      Request reading =
-          new Request.Wrapper(request) {
-            @Override
-            public Content.Chunk read() {
-              Content.Chunk chunk = super.read();
-              if (chunk != null
-                  && chunk.isLast()
-                  && !Content.Chunk.isFailure(chunk)
-                  && !response.isCommitted()) {
-                response.getHeaders().remove(HttpHeader.CONNECTION);
-              }
-              return chunk;
-            }
-          };
-      return super.handle(reading, response, callback);
+      Reading reading = new Reading(request, response);
+      Callback done =
+          length > 0 && length <= DRAINED
+              ? Callback.from(() -> reading.drain(callback), callback::failed)
+              : callback;
+      if (!super.handle(reading, response, done)) {
+        Response.writeError(reading, response, done, HttpStatus.NOT_FOUND_404);
+      }
+      return true;
+    }
+  }
+
+  /** A request that notes whether its body was read to the end. */
+  private static final class Reading extends Request.Wrapper {
+    private final Response response;
+    private volatile boolean readToEnd;
+
+    Reading(Request request, Response response) {
+      super(request);
+      this.response = response;
+    }
+
+    @Override
+    public Content.Chunk read() {
+      Content.Chunk chunk = super.read();
+      if (chunk != null && chunk.isLast() && !Content.Chunk.isFailure(chunk)) {
+        readToEnd = true;
+        if (!response.isCommitted()) {
+          response.getHeaders().remove(HttpHeader.CONNECTION);
+        }
+      }
+      return chunk;
+    }
+
+    /** Reads what is left of the body, then completes {@code callback}. */
+    void drain(Callback callback) {
+      if (readToEnd) {
+        callback.succeeded();
+      } else {
+        Content.Source.consumeAll(getWrapped(), callback);
+      }
     }
   }
 

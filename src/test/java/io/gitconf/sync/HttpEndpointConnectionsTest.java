@@ -96,6 +96,27 @@ class HttpEndpointConnectionsTest {
   }
 
   @Test
+  void aClientStillSendingABodyRefusedUnreadGetsTheRefusal() throws Exception {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
+    String large = "x".repeat(200_000);
+    for (int i = 0; i < 100; i++) {
+      HttpResponse<String> answer =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/refuse"))
+                  .timeout(Duration.ofSeconds(30))
+                  .POST(HttpRequest.BodyPublishers.ofString(large))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(403);
+      assertThat(answer.body()).isEqualTo("no\n");
+    }
+  }
+
+  @Test
   void aClientAlternatingRefusedAndAcceptedPostsAlwaysGetsAnAnswer() throws Exception {
     HttpClient http =
         HttpClient.newBuilder()
