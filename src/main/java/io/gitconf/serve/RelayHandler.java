@@ -47,17 +47,12 @@ final class RelayHandler extends Handler.Abstract {
   private final RelayMetrics metrics;
   private final ReportBatcher reports;
 
-  RelayHandler(
-      MirrorFeed feed,
-      Watchers watchers,
-      TokenGate gate,
-      RelayMetrics metrics,
-      ReportBatcher reports) {
-    this.feed = feed;
-    this.watchers = watchers;
-    this.gate = gate;
-    this.metrics = metrics;
-    this.reports = reports;
+  RelayHandler(RelayParts parts) {
+    this.feed = parts.feed();
+    this.watchers = parts.watchers();
+    this.gate = parts.gate();
+    this.metrics = parts.metrics();
+    this.reports = parts.reports();
   }
 
   @Override
