@@ -76,28 +76,19 @@ public final class Relay implements AutoCloseable {
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   private static final int MAX_THREADS = 32;
 
-  private final MirrorFeed feed;
-  private final Watchers watchers;
-  private final ReportBatcher reports;
-  private final RelayMetrics metrics;
+  private final RelayParts parts;
   private final HttpEndpoint endpoint;
   private final ScheduledExecutorService keepAlive;
   private final boolean tls;
   private final String host;
 
   private Relay(
-      MirrorFeed feed,
-      Watchers watchers,
-      ReportBatcher reports,
-      RelayMetrics metrics,
+      RelayParts parts,
       HttpEndpoint endpoint,
       ScheduledExecutorService keepAlive,
       boolean tls,
       String host) {
-    this.feed = feed;
-    this.watchers = watchers;
-    this.reports = reports;
-    this.metrics = metrics;
+    this.parts = parts;
     this.endpoint = endpoint;
     this.keepAlive = keepAlive;
     this.tls = tls;
@@ -130,6 +121,7 @@ public final class Relay implements AutoCloseable {
     feedHolder[0] = feed;
     feed.start();
     ReportBatcher reports = new ReportBatcher(ReportWriter.mirror(pool), metrics);
+    RelayParts parts = new RelayParts(feed, watchers, gate, metrics, reports);
     HttpEndpoint endpoint;
     try {
       endpoint =
@@ -142,11 +134,9 @@ public final class Relay implements AutoCloseable {
                   MAX_THREADS,
                   true,
                   options.tls()),
-              new RelayHandler(feed, watchers, gate, metrics, reports));
+              new RelayHandler(parts));
     } catch (RuntimeException e) {
-      reports.close();
-      feed.close();
-      watchers.close();
+      parts.close();
       throw e;
     }
     ScheduledExecutorService keepAlive =
@@ -158,20 +148,12 @@ public final class Relay implements AutoCloseable {
             });
     keepAlive.scheduleWithFixedDelay(
         watchers::keepAlive, KEEP_ALIVE.toMillis(), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
-    return new Relay(
-        feed,
-        watchers,
-        reports,
-        metrics,
-        endpoint,
-        keepAlive,
-        options.tls().isPresent(),
-        options.host());
+    return new Relay(parts, endpoint, keepAlive, options.tls().isPresent(), options.host());
   }
 
   /** Batches of instance reports written to the mirror so far (one statement each). */
   public long reportBatches() {
-    return metrics.reportBatches();
+    return parts.metrics().reportBatches();
   }
 
   public int port() {
@@ -202,8 +184,6 @@ public final class Relay implements AutoCloseable {
   public void close() {
     endpoint.close();
     keepAlive.shutdownNow();
-    reports.close();
-    feed.close();
-    watchers.close();
+    parts.close();
   }
 }

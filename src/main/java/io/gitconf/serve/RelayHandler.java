@@ -3,7 +3,6 @@ package io.gitconf.serve;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gitconf.core.GitconfException;
 import io.gitconf.core.Json;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -48,17 +47,12 @@ final class RelayHandler extends Handler.Abstract {
   private final RelayMetrics metrics;
   private final ReportBatcher reports;
 
-  RelayHandler(
-      MirrorFeed feed,
-      Watchers watchers,
-      TokenGate gate,
-      RelayMetrics metrics,
-      ReportBatcher reports) {
-    this.feed = feed;
-    this.watchers = watchers;
-    this.gate = gate;
-    this.metrics = metrics;
-    this.reports = reports;
+  RelayHandler(RelayParts parts) {
+    this.feed = parts.feed();
+    this.watchers = parts.watchers();
+    this.gate = parts.gate();
+    this.metrics = parts.metrics();
+    this.reports = parts.reports();
   }
 
   @Override
@@ -155,41 +149,40 @@ final class RelayHandler extends Handler.Abstract {
 
   private void active(String environment, Request request, Response response, Callback callback) {
     Published version = feed.active(environment);
-    if (version == null) {
-      noActiveVersion(environment, response, callback);
-      return;
+    String etag = version == null ? null : version.etag();
+    if (!answeredWithoutBody(environment, etag, request, response, callback)) {
+      Replies.version(response, callback, version);
     }
-    if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), version.etag())) {
-      Replies.notModified(response, callback, version.etag());
-      return;
-    }
-    Replies.version(response, callback, version);
-  }
-
-  private static void noActiveVersion(String environment, Response response, Callback callback) {
-    Replies.error(
-        response,
-        callback,
-        HttpStatus.NOT_FOUND_404,
-        "environment " + environment + " has no active version yet");
   }
 
   private void release(String environment, Request request, Response response, Callback callback) {
     ReleaseView view = feed.release(environment);
-    if (view == null) {
-      noActiveVersion(environment, response, callback);
-      return;
+    String etag = view == null ? null : view.tag();
+    if (!answeredWithoutBody(environment, etag, request, response, callback)) {
+      Replies.release(response, callback, view);
     }
-    if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), view.tag())) {
-      Replies.notModified(response, callback, view.tag());
-      return;
+  }
+
+  /**
+   * The conditional reads' rule: 404 while the environment has no active version ({@code etag} is
+   * null then), 304 when the client's {@code If-None-Match} names {@code etag}. False when neither
+   * applies, and the caller sends the body.
+   */
+  private static boolean answeredWithoutBody(
+      String environment, String etag, Request request, Response response, Callback callback) {
+    if (etag == null) {
+      Replies.error(
+          response,
+          callback,
+          HttpStatus.NOT_FOUND_404,
+          "environment " + environment + " has no active version yet");
+      return true;
     }
-    response.setStatus(HttpStatus.OK_200);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Replies.JSON);
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-    response.getHeaders().put(HttpHeader.ETAG, view.tag());
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, view.bytes().length);
-    response.write(true, ByteBuffer.wrap(view.bytes()).asReadOnlyBuffer(), callback);
+    if (matches(request.getHeaders().get(HttpHeader.IF_NONE_MATCH), etag)) {
+      Replies.notModified(response, callback, etag);
+      return true;
+    }
+    return false;
   }
 
   private void version(String environment, String number, Response response, Callback callback) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The relay's Prometheus metrics ({@code /metrics}): watchers connected, activations fanned out and
@@ -33,36 +34,31 @@ final class RelayMetrics {
   private final Counter reportsDropped;
 
   RelayMetrics(IntSupplier connectionsInUse, DoubleSupplier lagSeconds, IntSupplier listening) {
-    Gauge.builder("gitconf_relay_watchers", longPolls, AtomicLong::get)
-        .description("Clients watching an environment: long polls and event streams")
-        .tag("kind", "long-poll")
-        .register(registry);
-    Gauge.builder("gitconf_relay_watchers", streams, AtomicLong::get)
-        .description("Clients watching an environment: long polls and event streams")
-        .tag("kind", "events")
-        .register(registry);
-    Gauge.builder("gitconf_relay_db_connections_in_use", connectionsInUse::getAsInt)
-        .description("Database connections in use: the pool's busy ones and the LISTEN connection")
-        .register(registry);
-    Gauge.builder("gitconf_relay_lag_seconds", lagSeconds::getAsDouble)
-        .description(
-            "Seconds since the relay last knew it held every active version (0 while listening)")
-        .register(registry);
-    Gauge.builder("gitconf_relay_listening", listening::getAsInt)
-        .description("1 while activations arrive by LISTEN, 0 while the relay polls")
-        .register(registry);
+    watcherGauge("long-poll", longPolls);
+    watcherGauge("events", streams);
+    gauge(
+        "gitconf_relay_db_connections_in_use",
+        "Database connections in use: the pool's busy ones and the LISTEN connection",
+        connectionsInUse::getAsInt);
+    gauge(
+        "gitconf_relay_lag_seconds",
+        "Seconds since the relay last knew it held every active version (0 while listening)",
+        lagSeconds::getAsDouble);
+    gauge(
+        "gitconf_relay_listening",
+        "1 while activations arrive by LISTEN, 0 while the relay polls",
+        listening::getAsInt);
     activations =
-        Counter.builder("gitconf_relay_activations_fanned_out")
-            .description("Activations sent to the watchers of their environment")
-            .register(registry);
+        counter(
+            "gitconf_relay_activations_fanned_out",
+            "Activations sent to the watchers of their environment");
     deliveries =
-        Counter.builder("gitconf_relay_deliveries")
-            .description("Responses and events written to watchers for activations")
-            .register(registry);
+        counter(
+            "gitconf_relay_deliveries", "Responses and events written to watchers for activations");
     refused =
-        Counter.builder("gitconf_relay_requests_refused")
-            .description("Requests refused for a missing, unknown or out-of-scope token")
-            .register(registry);
+        counter(
+            "gitconf_relay_requests_refused",
+            "Requests refused for a missing, unknown or out-of-scope token");
     fanOut =
         Timer.builder("gitconf_relay_fanout")
             .description("From the relay's notice of an activation to the last watcher's response")
@@ -71,21 +67,35 @@ final class RelayMetrics {
             .maximumExpectedValue(Duration.ofSeconds(30))
             .register(registry);
     reportsReceived =
-        Counter.builder("gitconf_relay_reports_received")
-            .description("Instance reports accepted from clients")
-            .register(registry);
+        counter("gitconf_relay_reports_received", "Instance reports accepted from clients");
     reportBatches =
-        Counter.builder("gitconf_relay_report_batches")
-            .description("Batches of instance reports written to the mirror (one statement each)")
-            .register(registry);
+        counter(
+            "gitconf_relay_report_batches",
+            "Batches of instance reports written to the mirror (one statement each)");
     reportsWritten =
-        Counter.builder("gitconf_relay_reports_written")
-            .description("Instance reports written to the mirror (one per instance per batch)")
-            .register(registry);
+        counter(
+            "gitconf_relay_reports_written",
+            "Instance reports written to the mirror (one per instance per batch)");
     reportsDropped =
-        Counter.builder("gitconf_relay_reports_dropped")
-            .description("Instance reports dropped while the mirror could not be written")
-            .register(registry);
+        counter(
+            "gitconf_relay_reports_dropped",
+            "Instance reports dropped while the mirror could not be written");
+  }
+
+  /** One series of {@code gitconf_relay_watchers}, for one kind of watcher. */
+  private void watcherGauge(String kind, AtomicLong count) {
+    Gauge.builder("gitconf_relay_watchers", count, AtomicLong::get)
+        .description("Clients watching an environment: long polls and event streams")
+        .tag("kind", kind)
+        .register(registry);
+  }
+
+  private void gauge(String name, String description, Supplier<Number> value) {
+    Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
   }
 
   void reportsReceived(int reports) {

@@ -9,7 +9,10 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** How the relay answers: a version document, 304, or a JSON error with its reason. Stateless. */
+/**
+ * How the relay answers: a version document, a release document, 304, or a JSON error with its
+ * reason. Stateless.
+ */
 final class Replies {
   static final String JSON = "application/json";
 
@@ -20,6 +23,16 @@ final class Replies {
     response.setStatus(HttpStatus.OK_200);
     response.getHeaders().add(version.headers());
     response.write(true, version.body(), callback);
+  }
+
+  /** The release document of {@code view}, with its tag as entity tag, not to be cached. */
+  static void release(Response response, Callback callback, ReleaseView view) {
+    response.setStatus(HttpStatus.OK_200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    response.getHeaders().put(HttpHeader.ETAG, view.tag());
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, view.bytes().length);
+    response.write(true, ByteBuffer.wrap(view.bytes()).asReadOnlyBuffer(), callback);
   }
 
   /** 304: the client's version is (still) the one to hold. */
