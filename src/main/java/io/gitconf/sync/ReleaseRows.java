@@ -123,6 +123,21 @@ final class ReleaseRows {
   }
 
   /**
+   * Takes the candidate of the release in progress back, once its event is recorded: the version is
+   * rolled back and never released again, the release ends, and the clients of its environment
+   * return to the active version.
+   */
+  static void rollBack(Connection conn, ReleaseState state) throws SQLException {
+    String env = state.environment();
+    VersionRows.setStatus(conn, env, state.version(), VersionStatus.ROLLED_BACK);
+    delete(conn, env);
+    Optional<VersionRecord> active = MirrorReader.within(conn).activeVersion(env);
+    if (active.isPresent()) {
+      notifyClients(conn, env, active.get().version());
+    }
+  }
+
+  /**
    * The state row of a new release of {@code version}, held or at its first step, with its event.
    */
   static ReleaseState begin(
