@@ -231,11 +231,7 @@ final class ReleaseRows {
   }
 
   static void delete(Connection conn, String env) throws SQLException {
-    try (PreparedStatement delete =
-        conn.prepareStatement("DELETE FROM release_state WHERE environment = ?")) {
-      delete.setString(1, env);
-      delete.executeUpdate();
-    }
+    MirrorWriter.execute(conn, "DELETE FROM release_state WHERE environment = ?", env);
   }
 
   /** Records a transition and announces it on {@link ReleaseEvent#CHANNEL}. */
@@ -276,11 +272,7 @@ final class ReleaseRows {
             cause,
             state.emergency().isPresent(),
             now);
-    try (PreparedStatement notify = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
-      notify.setString(1, ReleaseEvent.CHANNEL);
-      notify.setString(2, announced.payload());
-      notify.execute();
-    }
+    MirrorWriter.execute(conn, "SELECT pg_notify(?, ?)", ReleaseEvent.CHANNEL, announced.payload());
   }
 
   /**
