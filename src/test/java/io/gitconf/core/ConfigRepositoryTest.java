@@ -149,6 +149,47 @@ class ConfigRepositoryTest {
   }
 
   @Test
+  void manifestWithoutVersionOrSectionsReportsEachOnItsLine() {
+    ConfigRepository repo =
+        TestRepo.app(dir).file("gitconf.yaml", "environments: {}\ncategories: []\n").load();
+    assertThat(repo.manifest()).isEmpty();
+    assertThat(lines(repo.problems()))
+        .containsExactly(
+            "gitconf.yaml:1: version: required key is missing (write version: 1) (required)",
+            "gitconf.yaml:1: environments: must be a map with at least one environment (required)",
+            "gitconf.yaml:2: categories: must be a map with at least one category (required)");
+  }
+
+  @Test
+  void manifestNamesOutsideTheirPatternsAreErrors() {
+    ConfigRepository repo =
+        TestRepo.app(dir)
+            .file(
+                "gitconf.yaml",
+                """
+                version: 1
+                environments:
+                  base: {}
+                  Prod: {}
+                  dev: {}
+                categories:
+                  App_1: {schema: schemas/app.schema.json}
+                  app: {}
+                """)
+            .load();
+    assertThat(repo.manifest()).isEmpty();
+    assertThat(lines(repo.problems()))
+        .containsExactly(
+            "gitconf.yaml:3: environments.base: environment names are lower-case letters, digits"
+                + " and '-', and not 'base' (pattern)",
+            "gitconf.yaml:4: environments.Prod: environment names are lower-case letters, digits"
+                + " and '-', and not 'base' (pattern)",
+            "gitconf.yaml:7: categories.App_1: category names are lower-case letters, digits and"
+                + " '-' (pattern)",
+            "gitconf.yaml:8: categories.app: must name its schema (schema: app) (required)");
+  }
+
+  @Test
   void unknownParentIsAnError() {
     ConfigRepository repo =
         TestRepo.app(dir)
