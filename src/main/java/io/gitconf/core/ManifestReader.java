@@ -32,14 +32,10 @@ final class ManifestReader {
     onlyKeys(root, "", lines, Set.of("version", "environments", "categories"));
     JsonNode version = root.get("version");
     if (version == null) {
-      error(1, "version", "required key is missing (write version: 1)", "required");
+      error(lines, "version", "required key is missing (write version: 1)", "required");
     } else if (!version.isIntegralNumber() || !version.bigIntegerValue().equals(BigInteger.ONE)) {
       // Compared exactly: asInt() would read 4294967297 as 1.
-      error(
-          line(lines, "version"),
-          "version",
-          "must be 1, the only manifest version this gitconf reads",
-          "const");
+      error(lines, "version", "must be 1, the only manifest version this gitconf reads", "const");
     }
     Map<String, Manifest.Environment> environments = environments(root.get("environments"), lines);
     Map<String, Manifest.Category> categories = categories(root.get("categories"), lines);
@@ -56,21 +52,12 @@ final class ManifestReader {
   private Map<String, Manifest.Environment> environments(
       JsonNode node, Map<String, Integer> lines) {
     Map<String, Manifest.Environment> result = new LinkedHashMap<>();
-    if (node == null || !node.isObject() || node.isEmpty()) {
-      error(
-          line(lines, "environments"),
-          "environments",
-          "must be a map with at least one environment",
-          "required");
-      return result;
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : required(node, "environments", "environment", lines)) {
       String name = entry.getKey();
       String path = "environments." + name;
       if (!ENVIRONMENT_NAME.matcher(name).matches() || name.equals("base")) {
         error(
-            line(lines, path),
+            lines,
             path,
             "environment names are lower-case letters, digits and '-', and not 'base'",
             "pattern");
@@ -82,7 +69,7 @@ final class ManifestReader {
         continue;
       }
       if (!body.isObject()) {
-        error(line(lines, path), path, "must be a map (description, inherits)", "type");
+        error(lines, path, "must be a map (description, inherits)", "type");
         continue;
       }
       onlyKeys((ObjectNode) body, path, lines, Set.of("description", "inherits", "release"));
@@ -115,31 +102,18 @@ final class ManifestReader {
 
   private Map<String, Manifest.Category> categories(JsonNode node, Map<String, Integer> lines) {
     Map<String, Manifest.Category> result = new LinkedHashMap<>();
-    if (node == null || !node.isObject() || node.isEmpty()) {
-      error(
-          line(lines, "categories"),
-          "categories",
-          "must be a map with at least one category",
-          "required");
-      return result;
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : required(node, "categories", "category", lines)) {
       String name = entry.getKey();
       String path = "categories." + name;
       if (!CATEGORY_NAME.matcher(name).matches()) {
-        error(
-            line(lines, path),
-            path,
-            "category names are lower-case letters, digits and '-'",
-            "pattern");
+        error(lines, path, "category names are lower-case letters, digits and '-'", "pattern");
         continue;
       }
       JsonNode body = entry.getValue();
       if (!body.isObject()
           || !body.path("schema").isTextual()
           || body.path("schema").asText().isBlank()) {
-        error(line(lines, path), path, "must name its schema (schema: " + name + ")", "required");
+        error(lines, path, "must name its schema (schema: " + name + ")", "required");
         continue;
       }
       onlyKeys((ObjectNode) body, path, lines, Set.of("schema"));
@@ -148,16 +122,25 @@ final class ManifestReader {
     return result;
   }
 
+  /**
+   * The entries of {@code section}, a map that must have at least one {@code entry}; none, with an
+   * error, when it is missing, empty or not a map.
+   */
+  private Set<Map.Entry<String, JsonNode>> required(
+      JsonNode node, String section, String entry, Map<String, Integer> lines) {
+    if (node == null || !node.isObject() || node.isEmpty()) {
+      error(lines, section, "must be a map with at least one " + entry, "required");
+      return Set.of();
+    }
+    return node.properties();
+  }
+
   private void checkInheritance(
       Map<String, Manifest.Environment> environments, Map<String, Integer> lines) {
     for (Manifest.Environment env : environments.values()) {
       if (env.inherits().isPresent() && !environments.containsKey(env.inherits().get())) {
         String path = "environments." + env.name() + ".inherits";
-        error(
-            line(lines, path),
-            path,
-            "unknown parent environment '" + env.inherits().get() + "'",
-            "inherits");
+        error(lines, path, "unknown parent environment '" + env.inherits().get() + "'", "inherits");
       }
     }
     for (Manifest.Environment env : environments.values()) {
@@ -170,7 +153,7 @@ final class ManifestReader {
         if (!seen.add(current.get())) {
           if (current.get().equals(env.name())) {
             String path = "environments." + env.name() + ".inherits";
-            error(line(lines, path), path, "inheritance cycle: " + chain, "inherits-cycle");
+            error(lines, path, "inheritance cycle: " + chain, "inherits-cycle");
           }
           break;
         }
@@ -186,7 +169,7 @@ final class ManifestReader {
       if (!allowed.contains(key)) {
         String path = prefix.isEmpty() ? key : prefix + "." + key;
         error(
-            line(lines, path),
+            lines,
             path,
             "unknown key (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")",
             "additionalProperties");
@@ -194,11 +177,8 @@ final class ManifestReader {
     }
   }
 
-  private static int line(Map<String, Integer> lines, String path) {
-    return lines.getOrDefault(path, 1);
-  }
-
-  private void error(int line, String path, String message, String rule) {
-    problems.add(Problem.error(Origin.of(FILE, line), path, message, rule));
+  /** An error at {@code path}, on its line in the manifest (the first line, if it has none). */
+  private void error(Map<String, Integer> lines, String path, String message, String rule) {
+    problems.add(Problem.error(Origin.of(FILE, lines.getOrDefault(path, 1)), path, message, rule));
   }
 }

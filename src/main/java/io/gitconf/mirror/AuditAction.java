@@ -8,10 +8,5 @@ package io.gitconf.mirror;
 public enum AuditAction implements StoredName {
   CREATE,
   UPDATE,
-  DELETE;
-
-  /** The action a stored value names. */
-  public static AuditAction ofSql(String value) {
-    return StoredName.parse(AuditAction.class, value);
-  }
+  DELETE
 }

@@ -11,10 +11,5 @@ public enum CommitStatus implements StoredName {
   /** Valid, but no environment's resolved snapshot changed. */
   UNCHANGED,
   /** Invalid, or impossible to process: recorded with its reasons; the active versions stay. */
-  REJECTED;
-
-  /** The status a stored value names. */
-  public static CommitStatus ofSql(String value) {
-    return StoredName.parse(CommitStatus.class, value);
-  }
+  REJECTED
 }

@@ -38,11 +38,7 @@ public record InstanceReport(
     /** Could not serve it: the candidate failed validation or binding on this instance. */
     FAILED,
     /** Serves it, except settings marked {@code x-reload: restart}, which wait for a restart. */
-    RESTART_REQUIRED;
-
-    public static State ofSql(String value) {
-      return StoredName.parse(State.class, value);
-    }
+    RESTART_REQUIRED
   }
 
   /** True when this report counts against a release: failed, or unhealthy by the application. */

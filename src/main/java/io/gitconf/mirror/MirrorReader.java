@@ -96,11 +96,7 @@ public final class MirrorReader {
 
   /** The row of an environment's active version; empty before its first valid commit. */
   public Optional<VersionRecord> activeVersion(String environment) {
-    return firstVersion(
-        "reading the active version of " + environment,
-        "environment = ? AND status = ?",
-        environment,
-        VersionStatus.ACTIVE.sql());
+    return versionIn(environment, VersionStatus.ACTIVE, "the active version");
   }
 
   /** The active version of every environment that has one, by environment. */
@@ -125,11 +121,7 @@ public final class MirrorReader {
 
   /** The candidate of the release in progress in an environment, if one is being rolled out. */
   public Optional<VersionRecord> candidateVersion(String environment) {
-    return firstVersion(
-        "reading the candidate of " + environment,
-        "environment = ? AND status = ?",
-        environment,
-        VersionStatus.CANDIDATE.sql());
+    return versionIn(environment, VersionStatus.CANDIDATE, "the candidate");
   }
 
   /** One version's row. */
@@ -347,6 +339,19 @@ public final class MirrorReader {
 
   private Optional<VersionRecord> firstVersion(String what, String where, Object... parameters) {
     return versions(what, where, parameters).stream().findFirst();
+  }
+
+  /**
+   * The version of an environment in {@code status}, one of those an environment has at most one of
+   * (active, candidate); {@code which} names it in the message of a failure.
+   */
+  private Optional<VersionRecord> versionIn(
+      String environment, VersionStatus status, String which) {
+    return firstVersion(
+        "reading " + which + " of " + environment,
+        "environment = ? AND status = ?",
+        environment,
+        status.sql());
   }
 
   private List<AuditRecord> audit(String where, Object... parameters) {

@@ -40,10 +40,6 @@ public record ReleaseEvent(
     public String label() {
       return sql().replace('_', ' ');
     }
-
-    public static Kind ofSql(String value) {
-      return StoredName.parse(Kind.class, value);
-    }
   }
 
   /** The {@code NOTIFY} payload: canonical JSON with the environment, version and event. */

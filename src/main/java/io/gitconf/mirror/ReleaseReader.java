@@ -103,25 +103,26 @@ public final class ReleaseReader {
 
   /** The release events of an environment, newest first, at most {@code limit}. */
   public List<ReleaseEvent> events(String environment, int limit) {
-    return eventRows(
-        "reading the release events of " + environment,
-        "environment = ? ORDER BY id DESC LIMIT ?",
-        environment,
-        limit);
+    return eventsOf(environment, "ORDER BY id DESC LIMIT ?", limit);
   }
 
   /** The release events of an environment after event {@code afterId}, oldest first. */
   public List<ReleaseEvent> eventsAfter(String environment, long afterId) {
-    return eventRows(
-        "reading the release events of " + environment,
-        "environment = ? AND id > ? ORDER BY id",
-        environment,
-        afterId);
+    return eventsOf(environment, "AND id > ? ORDER BY id", afterId);
   }
 
   /** The release events of every environment after event {@code afterId}, oldest first. */
   public List<ReleaseEvent> eventsSince(long afterId) {
     return eventRows("reading release events", "id > ? ORDER BY id", afterId);
+  }
+
+  /** The events of one environment; {@code rest} goes on from {@code WHERE environment = ?}. */
+  private List<ReleaseEvent> eventsOf(String environment, String rest, Object parameter) {
+    return eventRows(
+        "reading the release events of " + environment,
+        "environment = ? " + rest,
+        environment,
+        parameter);
   }
 
   private List<ReleaseEvent> eventRows(String what, String where, Object... parameters) {
@@ -142,7 +143,7 @@ public final class ReleaseReader {
     return new ReleaseState(
         rs.getString(1),
         rs.getInt(2),
-        ReleaseState.Phase.ofSql(rs.getString(3)),
+        StoredName.parse(ReleaseState.Phase.class, rs.getString(3)),
         rs.getInt(4),
         rs.getInt(5),
         instant(rs.getTimestamp(6)),
@@ -164,7 +165,7 @@ public final class ReleaseReader {
         rs.getString(2),
         labels(rs.getString(3)),
         rs.getInt(4),
-        InstanceReport.State.ofSql(rs.getString(5)),
+        StoredName.parse(InstanceReport.State.class, rs.getString(5)),
         Optional.ofNullable(rs.getString(6)),
         rs.getBoolean(7),
         Optional.ofNullable(rs.getString(8)),
@@ -177,7 +178,7 @@ public final class ReleaseReader {
         rs.getLong(1),
         rs.getString(2),
         rs.getInt(3),
-        ReleaseEvent.Kind.ofSql(rs.getString(4)),
+        StoredName.parse(ReleaseEvent.Kind.class, rs.getString(4)),
         rs.wasNull() ? Optional.empty() : Optional.of(percent),
         rs.getString(6),
         rs.getString(7),

@@ -47,11 +47,7 @@ public record ReleaseState(
     /** Served to the cohort of the current step. */
     ROLLING,
     /** Served to the cohort of the current step, which does not advance until resumed. */
-    PAUSED;
-
-    public static Phase ofSql(String value) {
-      return StoredName.parse(Phase.class, value);
-    }
+    PAUSED
   }
 
   /**

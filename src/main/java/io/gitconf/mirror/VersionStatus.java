@@ -18,10 +18,5 @@ public enum VersionStatus implements StoredName {
   /** Being rolled out: served to the cohort of the release's current step; at most one. */
   CANDIDATE,
   /** A candidate taken back (a failed report or an operator); never released again. */
-  ROLLED_BACK;
-
-  /** The status a stored value names. */
-  public static VersionStatus ofSql(String value) {
-    return StoredName.parse(VersionStatus.class, value);
-  }
+  ROLLED_BACK
 }

@@ -68,11 +68,8 @@ final class EnvironmentPins {
     MirrorReader reader = MirrorReader.within(conn);
     Pin pin =
         reader.pin(env).orElseThrow(() -> new GitconfException.BadRequest(env + " is not pinned"));
-    try (PreparedStatement delete =
-        conn.prepareStatement("DELETE FROM environment_pins WHERE environment = ?")) {
-      delete.setString(1, pin.environment());
-      delete.executeUpdate();
-    }
+    MirrorWriter.execute(
+        conn, "DELETE FROM environment_pins WHERE environment = ?", pin.environment());
     // History is newest first: the first version that was not rejected is the newest usable one.
     VersionRecord latest =
         reader.history(env).stream()

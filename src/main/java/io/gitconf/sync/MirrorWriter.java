@@ -349,12 +349,10 @@ final class MirrorWriter {
   private static void lockEnvironments(Connection conn, List<String> environments)
       throws SQLException {
     Array names = textArray(conn, environments);
-    try (PreparedStatement insert =
-        conn.prepareStatement(
-            "INSERT INTO environments (name) SELECT unnest(?::text[]) ON CONFLICT DO NOTHING")) {
-      insert.setArray(1, names);
-      insert.executeUpdate();
-    }
+    execute(
+        conn,
+        "INSERT INTO environments (name) SELECT unnest(?::text[]) ON CONFLICT DO NOTHING",
+        names);
     try (PreparedStatement lock =
         conn.prepareStatement(
             "SELECT name FROM environments WHERE name = ANY (?) ORDER BY name FOR UPDATE")) {
@@ -386,14 +384,26 @@ final class MirrorWriter {
 
   /** Records where the syncer of {@code branch} stands; part of the caller's transaction. */
   static void savePosition(Connection conn, String branch, String commitId) throws SQLException {
-    try (PreparedStatement upsert =
-        conn.prepareStatement(
-            "INSERT INTO sync_state (branch, last_commit_id) VALUES (?, ?)"
-                + " ON CONFLICT (branch) DO UPDATE"
-                + " SET last_commit_id = excluded.last_commit_id, updated_at = now()")) {
-      upsert.setString(1, branch);
-      upsert.setString(2, commitId);
-      upsert.executeUpdate();
+    execute(
+        conn,
+        "INSERT INTO sync_state (branch, last_commit_id) VALUES (?, ?)"
+            + " ON CONFLICT (branch) DO UPDATE"
+            + " SET last_commit_id = excluded.last_commit_id, updated_at = now()",
+        branch,
+        commitId);
+  }
+
+  /**
+   * Runs one statement of the caller's transaction with {@code parameters} bound in order, and
+   * reads nothing back: the write side of {@link MirrorReader}'s queries. For parameters that are
+   * never null; the inserts with optional columns bind each column's type themselves.
+   */
+  static void execute(Connection conn, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = conn.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setObject(i + 1, parameters[i]);
+      }
+      statement.execute();
     }
   }
 

@@ -119,19 +119,16 @@ public final class ReleaseController {
             .filter(r -> r.version() == state.version() && r.counterIndication())
             .toList();
     if (failures.size() > policy.maxFailures()) {
-      rollBack(
-          conn,
-          state,
-          ReleaseEvent.Kind.ROLLED_BACK,
-          "reports",
+      String cause =
           failures.size()
               + " failed report(s), more than maxFailures "
               + policy.maxFailures()
               + ": "
               + failures.stream()
                   .map(r -> r.instanceId() + ": " + r.failure())
-                  .collect(Collectors.joining("; ")),
-          now);
+                  .collect(Collectors.joining("; "));
+      ReleaseRows.event(conn, state, ReleaseEvent.Kind.ROLLED_BACK, "reports", cause, now);
+      ReleaseRows.rollBack(conn, state);
       return List.of(ReleaseEvent.Kind.ROLLED_BACK);
     }
     Duration stale =
@@ -326,24 +323,6 @@ public final class ReleaseController {
         now);
   }
 
-  private void rollBack(
-      Connection conn,
-      ReleaseState state,
-      ReleaseEvent.Kind kind,
-      String actor,
-      String cause,
-      Instant now)
-      throws SQLException {
-    String env = state.environment();
-    VersionRows.setStatus(conn, env, state.version(), VersionStatus.ROLLED_BACK);
-    ReleaseRows.delete(conn, env);
-    ReleaseRows.event(conn, state, kind, actor, cause, now);
-    Optional<VersionRecord> active = MirrorReader.within(conn).activeVersion(env);
-    if (active.isPresent()) {
-      ReleaseRows.notifyClients(conn, env, active.get().version());
-    }
-  }
-
   // ---- operators ----
 
   /**
@@ -461,7 +440,8 @@ public final class ReleaseController {
         "aborting the release of " + env,
         conn -> {
           ReleaseState state = current(conn, env);
-          rollBack(conn, state, ReleaseEvent.Kind.ABORTED, user, reason, now());
+          ReleaseRows.event(conn, state, ReleaseEvent.Kind.ABORTED, user, reason, now());
+          ReleaseRows.rollBack(conn, state);
           return List.of(ReleaseEvent.Kind.ABORTED);
         });
   }

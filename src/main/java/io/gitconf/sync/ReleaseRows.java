@@ -123,6 +123,21 @@ final class ReleaseRows {
   }
 
   /**
+   * Takes the candidate of the release in progress back, once its event is recorded: the version is
+   * rolled back and never released again, the release ends, and the clients of its environment
+   * return to the active version.
+   */
+  static void rollBack(Connection conn, ReleaseState state) throws SQLException {
+    String env = state.environment();
+    VersionRows.setStatus(conn, env, state.version(), VersionStatus.ROLLED_BACK);
+    delete(conn, env);
+    Optional<VersionRecord> active = MirrorReader.within(conn).activeVersion(env);
+    if (active.isPresent()) {
+      notifyClients(conn, env, active.get().version());
+    }
+  }
+
+  /**
    * The state row of a new release of {@code version}, held or at its first step, with its event.
    */
   static ReleaseState begin(
@@ -216,11 +231,7 @@ final class ReleaseRows {
   }
 
   static void delete(Connection conn, String env) throws SQLException {
-    try (PreparedStatement delete =
-        conn.prepareStatement("DELETE FROM release_state WHERE environment = ?")) {
-      delete.setString(1, env);
-      delete.executeUpdate();
-    }
+    MirrorWriter.execute(conn, "DELETE FROM release_state WHERE environment = ?", env);
   }
 
   /** Records a transition and announces it on {@link ReleaseEvent#CHANNEL}. */
@@ -261,11 +272,7 @@ final class ReleaseRows {
             cause,
             state.emergency().isPresent(),
             now);
-    try (PreparedStatement notify = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
-      notify.setString(1, ReleaseEvent.CHANNEL);
-      notify.setString(2, announced.payload());
-      notify.execute();
-    }
+    MirrorWriter.execute(conn, "SELECT pg_notify(?, ?)", ReleaseEvent.CHANNEL, announced.payload());
   }
 
   /**

@@ -29,26 +29,23 @@ final class VersionRows {
   /** Moves every version of an environment in status {@code from} to {@code to}. */
   static void setStatus(Connection conn, String environment, VersionStatus from, VersionStatus to)
       throws SQLException {
-    updateStatus(conn, to, "environment = ? AND status = ?", environment, from.sql());
+    MirrorWriter.execute(
+        conn,
+        "UPDATE config_versions SET status = ? WHERE environment = ? AND status = ?",
+        to.sql(),
+        environment,
+        from.sql());
   }
 
   /** Gives one version of an environment {@code status}. */
   static void setStatus(Connection conn, String environment, int version, VersionStatus status)
       throws SQLException {
-    updateStatus(conn, status, "environment = ? AND version = ?", environment, version);
-  }
-
-  private static void updateStatus(
-      Connection conn, VersionStatus status, String where, Object... parameters)
-      throws SQLException {
-    try (PreparedStatement update =
-        conn.prepareStatement("UPDATE config_versions SET status = ? WHERE " + where)) {
-      update.setString(1, status.sql());
-      for (int i = 0; i < parameters.length; i++) {
-        update.setObject(i + 2, parameters[i]);
-      }
-      update.executeUpdate();
-    }
+    MirrorWriter.execute(
+        conn,
+        "UPDATE config_versions SET status = ? WHERE environment = ? AND version = ?",
+        status.sql(),
+        environment,
+        version);
   }
 
   /** Makes one version active; the caller superseded the one that was. */
@@ -58,11 +55,8 @@ final class VersionRows {
 
   /** Tells listening clients, once the transaction commits, that a version became active. */
   static void notifyClients(Connection conn, Notification notification) throws SQLException {
-    try (PreparedStatement notify = conn.prepareStatement("SELECT pg_notify(?, ?)")) {
-      notify.setString(1, Notification.CHANNEL);
-      notify.setString(2, notification.payload());
-      notify.execute();
-    }
+    MirrorWriter.execute(
+        conn, "SELECT pg_notify(?, ?)", Notification.CHANNEL, notification.payload());
   }
 
   static void insertVersion(
@@ -106,27 +100,23 @@ final class VersionRows {
       }
     }
     if (!closed.isEmpty()) {
-      try (PreparedStatement close =
-          conn.prepareStatement(
-              "UPDATE config_items SET valid_to = ?"
-                  + " WHERE environment = ? AND valid_to IS NULL AND path = ANY (?)")) {
-        close.setInt(1, plan.version());
-        close.setString(2, plan.environment());
-        close.setArray(3, MirrorWriter.textArray(conn, closed));
-        close.executeUpdate();
-      }
+      MirrorWriter.execute(
+          conn,
+          "UPDATE config_items SET valid_to = ?"
+              + " WHERE environment = ? AND valid_to IS NULL AND path = ANY (?)",
+          plan.version(),
+          plan.environment(),
+          MirrorWriter.textArray(conn, closed));
     }
     if (!openedPaths.isEmpty()) {
-      try (PreparedStatement open =
-          conn.prepareStatement(
-              "INSERT INTO config_items (environment, path, value, valid_from)"
-                  + " SELECT ?, p, v, ? FROM unnest(?::text[], ?::text[]) AS t (p, v)")) {
-        open.setString(1, plan.environment());
-        open.setInt(2, plan.version());
-        open.setArray(3, MirrorWriter.textArray(conn, openedPaths));
-        open.setArray(4, MirrorWriter.textArray(conn, openedValues));
-        open.executeUpdate();
-      }
+      MirrorWriter.execute(
+          conn,
+          "INSERT INTO config_items (environment, path, value, valid_from)"
+              + " SELECT ?, p, v, ? FROM unnest(?::text[], ?::text[]) AS t (p, v)",
+          plan.environment(),
+          plan.version(),
+          MirrorWriter.textArray(conn, openedPaths),
+          MirrorWriter.textArray(conn, openedValues));
     }
   }
 

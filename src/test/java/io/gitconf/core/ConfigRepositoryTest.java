@@ -148,6 +148,48 @@ class ConfigRepositoryTest {
             "gitconf.yaml:6: environments.b.inherits: inheritance cycle: b -> a -> b (inherits-cycle)");
   }
 
+  /**
+   * The problems of the app repository with {@code manifest} as its gitconf.yaml, which it refuses.
+   */
+  private List<String> manifestProblems(String manifest) {
+    ConfigRepository repo = TestRepo.app(dir).file("gitconf.yaml", manifest).load();
+    assertThat(repo.manifest()).isEmpty();
+    return lines(repo.problems());
+  }
+
+  @Test
+  void manifestWithoutVersionOrSectionsReportsEachOnItsLine() {
+    assertThat(manifestProblems("environments: {}\ncategories: []\n"))
+        .containsExactly(
+            "gitconf.yaml:1: version: required key is missing (write version: 1) (required)",
+            "gitconf.yaml:1: environments: must be a map with at least one environment (required)",
+            "gitconf.yaml:2: categories: must be a map with at least one category (required)");
+  }
+
+  @Test
+  void manifestNamesOutsideTheirPatternsAreErrors() {
+    String manifest =
+        """
+        version: 1
+        environments:
+          base: {}
+          Prod: {}
+          dev: {}
+        categories:
+          App_1: {schema: schemas/app.schema.json}
+          app: {}
+        """;
+    assertThat(manifestProblems(manifest))
+        .containsExactly(
+            "gitconf.yaml:3: environments.base: environment names are lower-case letters, digits"
+                + " and '-', and not 'base' (pattern)",
+            "gitconf.yaml:4: environments.Prod: environment names are lower-case letters, digits"
+                + " and '-', and not 'base' (pattern)",
+            "gitconf.yaml:7: categories.App_1: category names are lower-case letters, digits and"
+                + " '-' (pattern)",
+            "gitconf.yaml:8: categories.app: must name its schema (schema: app) (required)");
+  }
+
   @Test
   void unknownParentIsAnError() {
     ConfigRepository repo =
