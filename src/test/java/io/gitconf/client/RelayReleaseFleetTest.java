@@ -4,6 +4,7 @@ import static io.gitconf.client.TradingDesk.ADA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gitconf.core.Json;
+import io.gitconf.mirror.InstanceReport;
 import io.gitconf.mirror.ReleaseState;
 import io.gitconf.serve.Relay;
 import io.gitconf.sync.Database;
@@ -15,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -127,17 +130,55 @@ class RelayReleaseFleetTest extends ReleaseFleetTest {
     double written = metric("gitconf_relay_reports_written_total");
     double batches = metric("gitconf_relay_report_batches_total");
 
+    // A fleet reports once when something changes (then only as its heartbeat): every instance
+    // sends its reports at the same moment, 20 each, as after a burst of releases.
+    List<String> instances =
+        releases().reports("prod").stream().map(InstanceReport::instanceId).toList();
+    HttpClient http = HttpClient.newHttpClient();
+    List<CompletableFuture<Void>> senders = new ArrayList<>();
+    for (String instance : instances) {
+      senders.add(
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < 20; i++) {
+                  postReport(http, instance);
+                }
+              }));
+    }
+    CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     awaitTrue(() -> metric("gitconf_relay_reports_received_total") >= received + 400);
+    awaitTrue(() -> metric("gitconf_relay_reports_written_total") > written);
 
     double reports = metric("gitconf_relay_reports_received_total") - received;
     double statements = metric("gitconf_relay_report_batches_total") - batches;
-    // 20 instances every 100 ms: 200 reports a second, written at most 4 times a second, one row
-    // per instance in each.
+    // 400 reports in a burst, written at most 4 times a second, one row per instance in each.
     assertThat(statements).isPositive();
     assertThat(reports / statements).isGreaterThan(10);
     assertThat(metric("gitconf_relay_reports_written_total") - written).isLessThan(reports);
     assertThat(relay().reportBatches()).isGreaterThanOrEqualTo((long) statements);
     assertThat(releases().reports("prod")).hasSize(20);
+  }
+
+  private void postReport(HttpClient http, String instance) {
+    try {
+      HttpResponse<String> accepted =
+          http.send(
+              HttpRequest.newBuilder(URI.create(relay().url() + "/v1/environments/prod/reports"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"reports\":[{\"instanceId\":"
+                              + Json.MAPPER.writeValueAsString(instance)
+                              + ",\"version\":1,\"state\":\"applied\"}]}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private double metric(String name) {

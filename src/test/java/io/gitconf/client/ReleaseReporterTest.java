@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import io.gitconf.core.ConfigSnapshot;
 import io.gitconf.mirror.InstanceReport;
 import io.gitconf.mirror.ReleaseState;
+import io.gitconf.testing.MovableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,48 @@ class ReleaseReporterTest {
     served.set(version(3, List.of("trader.mode")));
     assertThat(report().healthy()).isTrue();
     assertThat(report().state()).isEqualTo(InstanceReport.State.RESTART_REQUIRED);
+  }
+
+  @Test
+  void aReportIsSentWhenItChangesAndOtherwiseOnlyAsTheHeartbeat() throws Exception {
+    List<InstanceReport> sent = new java.util.ArrayList<>();
+    MovableClock clock = new MovableClock(java.time.Instant.parse("2026-12-01T09:00:00Z"));
+    ReleaseReporter counted =
+        new ReleaseReporter(
+            "prod",
+            new InstanceIdentity("trader-01", Map.of()),
+            sent::addAll,
+            Duration.ofSeconds(5),
+            clock);
+    served.set(version(1, List.of()));
+    counted.start(executor, served::get);
+    // The schedule stops; the test plays each poll interval itself from here.
+    executor.shutdown();
+    assertThat(executor.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    counted.report();
+    assertThat(sent).hasSize(1);
+    int first = sent.size();
+    for (int poll = 0; poll < 11; poll++) {
+      clock.advance(Duration.ofSeconds(5));
+      counted.report();
+    }
+    assertThat(sent).hasSize(first);
+
+    served.set(version(2, List.of()));
+    counted.report();
+    assertThat(sent.get(sent.size() - 1).version()).isEqualTo(2);
+    int afterChange = sent.size();
+    clock.advance(ReleaseReporter.HEARTBEAT.minusSeconds(1));
+    counted.report();
+    assertThat(sent).hasSize(afterChange);
+    clock.advance(Duration.ofSeconds(1));
+    counted.report();
+    assertThat(sent).hasSize(afterChange + 1);
+    assertThat(sent.get(sent.size() - 1)).isEqualTo(sent.get(afterChange - 1));
+
+    counted.health(false, "order rejects");
+    counted.report();
+    assertThat(sent.get(sent.size() - 1).healthy()).isFalse();
   }
 
   @Test
