@@ -151,6 +151,11 @@ public final class Relay implements AutoCloseable {
     return new Relay(parts, endpoint, keepAlive, options.tls().isPresent(), options.host());
   }
 
+  /** Instance reports accepted from clients so far. */
+  public long reportsReceived() {
+    return parts.metrics().reportsReceived();
+  }
+
   /** Batches of instance reports written to the mirror so far (one statement each). */
   public long reportBatches() {
     return parts.metrics().reportBatches();

@@ -112,6 +112,10 @@ final class RelayMetrics {
   }
 
   /** Batches of reports written so far. */
+  long reportsReceived() {
+    return (long) reportsReceived.count();
+  }
+
   long reportBatches() {
     return (long) reportBatches.count();
   }

@@ -107,19 +107,23 @@ public final class RelayReleaseBenchmark {
           ReleaseBenchmark.percentile(millis, 99),
           millis.get(millis.size() - 1));
 
+      long received = relay.reportsReceived();
       long batches = relay.reportBatches();
       long commits = ReleaseBenchmark.statements(desk);
       long t0 = System.nanoTime();
       Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
       double elapsed = (System.nanoTime() - t0) / 1e9;
       long batchesIn = relay.reportBatches() - batches;
+      long receivedIn = relay.reportsReceived() - received;
       long commitsIn = ReleaseBenchmark.statements(desk) - commits;
       System.out.printf(
-          "%d clients reporting through the relay for %.0f s: %d report statements (%.1f/s),"
-              + " every commit of the database %d (%.1f/s, the syncer's included), %d rows in"
+          "%d clients reporting through the relay for %.0f s: %d reports received (%.1f/s),"
+              + " %d report statements (%.1f/s), every commit of the database %d (%.1f/s, the syncer's included), %d rows in"
               + " instance_reports; load average %s%n",
           clients,
           elapsed,
+          receivedIn,
+          receivedIn / elapsed,
           batchesIn,
           batchesIn / elapsed,
           commitsIn,
