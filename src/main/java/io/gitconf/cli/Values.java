@@ -23,7 +23,8 @@ final class Values {
   static JsonNode display(ConfigRepository repository, ConfigPath path, JsonNode value) {
     if (value instanceof ObjectNode map) {
       ObjectNode copy = map.deepCopy();
-      for (Iterator<Map.Entry<String, JsonNode>> it = copy.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = copy.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         field.setValue(display(repository, path.child(field.getKey()), field.getValue()));
       }
@@ -70,9 +71,8 @@ final class Values {
   static JsonNode fromMirror(ConfigPath path, JsonNode value, boolean reveal) {
     if (value instanceof ObjectNode map) {
       ObjectNode copy = map.deepCopy();
-      copy.fields()
-          .forEachRemaining(
-              f -> f.setValue(fromMirror(path.child(f.getKey()), f.getValue(), false)));
+      copy.properties()
+          .forEach(f -> f.setValue(fromMirror(path.child(f.getKey()), f.getValue(), false)));
       return copy;
     }
     if (!SecretMask.isCiphertext(value)) {

@@ -111,7 +111,7 @@ final class ConfigCache {
         return Optional.empty();
       }
       SortedMap<String, JsonNode> leaves = new TreeMap<>();
-      root.path("values").fields().forEachRemaining(e -> leaves.put(e.getKey(), e.getValue()));
+      root.path("values").properties().forEach(e -> leaves.put(e.getKey(), e.getValue()));
       ConfigSnapshot snapshot = ConfigSnapshot.fromLeaves(environment, leaves);
       if (!snapshot.checksum().equals(root.path("checksum").asText())) {
         LOG.warn("{} is damaged: its values do not give its checksum", file.get());

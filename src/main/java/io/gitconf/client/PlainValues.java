@@ -39,7 +39,7 @@ final class PlainValues {
     }
     if (value.isObject()) {
       Map<String, Object> map = new LinkedHashMap<>();
-      value.fields().forEachRemaining(entry -> map.put(entry.getKey(), of(entry.getValue())));
+      value.properties().forEach(entry -> map.put(entry.getKey(), of(entry.getValue())));
       return Collections.unmodifiableMap(map);
     }
     // Null, and node kinds a configuration never holds (binary, POJO, missing).

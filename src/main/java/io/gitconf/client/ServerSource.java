@@ -188,7 +188,8 @@ final class ServerSource implements ConfigSource {
   private Loaded loaded(Document document) {
     String origin = "relay " + relays.get(preferred.get());
     SortedMap<String, String> items = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = document.items().fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = document.items().properties().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> item = it.next();
       items.put(item.getKey(), Json.canonical(item.getValue()));
     }

@@ -71,8 +71,8 @@ record TypedRecords(
       Map<String, TokenConfig> bySymbol,
       List<Problem> problems) {
     tokens
-        .fields()
-        .forEachRemaining(
+        .properties()
+        .forEach(
             entry -> {
               String path = "tokens." + entry.getKey();
               JsonNode value = entry.getValue();

@@ -300,7 +300,8 @@ public final class ConfigRepository {
     }
 
     private void merge(ObjectNode target, ObjectNode source, String prefix) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = source.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         String relative = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
         JsonNode existing = target.get(field.getKey());
@@ -319,7 +320,8 @@ public final class ConfigRepository {
     }
 
     private void recordAll(ObjectNode node, String prefix) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         String relative = prefix + "." + field.getKey();
         record(relative, ConfigSnapshot.Layer.Action.SET, field.getValue());
@@ -357,7 +359,8 @@ public final class ConfigRepository {
      * so explaining one of them does not show an inherited value as if it were still there.
      */
     private void recordDeleted(ObjectNode node, String prefix, int line) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         String relative = prefix + "." + field.getKey();
         provenance

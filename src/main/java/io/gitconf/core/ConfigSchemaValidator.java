@@ -133,7 +133,8 @@ public final class ConfigSchemaValidator {
       return BigIntegerNode.valueOf(new BigDecimal(node.doubleValue()).toBigInteger());
     }
     if (node instanceof ObjectNode object) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         field.setValue(forSchema(field.getValue(), at.append(field.getKey()), nonFinite));
       }

@@ -66,7 +66,7 @@ public final class ConfigSnapshot {
     provenance.forEach((path, list) -> layers.put(path, List.copyOf(list)));
     this.provenance = Collections.unmodifiableMap(layers);
     SortedMap<String, JsonNode> flat = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> category = it.next();
       flatten(category.getKey(), category.getValue(), flat);
     }
@@ -192,7 +192,8 @@ public final class ConfigSnapshot {
 
   private static void flatten(String path, JsonNode node, SortedMap<String, JsonNode> out) {
     if (node.isObject() && !node.isEmpty()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         flatten(path + "." + field.getKey(), field.getValue(), out);
       }

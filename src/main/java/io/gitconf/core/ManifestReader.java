@@ -88,7 +88,7 @@ final class ManifestReader {
       return result;
     }
     ReleasePolicyReader reader = new ReleasePolicyReader(FILE, problems, lines);
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       JsonNode release = entry.getValue().get("release");
       if (entry.getValue().isObject() && release != null && !release.isNull()) {

@@ -267,8 +267,8 @@ public final class OverlayEditor {
   private static void collect(
       String prefix, JsonNode node, java.util.SortedMap<String, JsonNode> out) {
     if (node.isObject() && !node.isEmpty()) {
-      node.fields()
-          .forEachRemaining(
+      node.properties()
+          .forEach(
               f ->
                   collect(
                       prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey(),

@@ -194,7 +194,8 @@ public final class SchemaSet {
       return Optional.empty();
     }
     JsonNode next = map.path("properties").get(key);
-    for (Iterator<Map.Entry<String, JsonNode>> it = map.path("patternProperties").fields();
+    for (Iterator<Map.Entry<String, JsonNode>> it =
+            map.path("patternProperties").properties().iterator();
         next == null && it.hasNext(); ) {
       Map.Entry<String, JsonNode> pattern = it.next();
       if (finds(pattern.getKey(), key)) {

@@ -257,7 +257,7 @@ public final class SecretChanges {
       ConfigPath item = new ConfigPath(segments);
       node.forEach(child -> visit(item, child, visitor));
     } else if (node.isObject()) {
-      node.fields().forEachRemaining(f -> visit(path.child(f.getKey()), f.getValue(), visitor));
+      node.properties().forEach(f -> visit(path.child(f.getKey()), f.getValue(), visitor));
     }
   }
 }

@@ -65,8 +65,8 @@ public final class SecretMask {
       }
     } else if (node instanceof ObjectNode object) {
       object
-          .fields()
-          .forEachRemaining(
+          .properties()
+          .forEach(
               f -> f.setValue(isCiphertext(f.getValue()) ? MASKED : maskCiphertext(f.getValue())));
     }
     return node;
@@ -86,7 +86,7 @@ public final class SecretMask {
 
   private static void mask(
       SchemaSet schemas, ConfigPath path, ObjectNode node, boolean keepCiphertext) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       ConfigPath child = path.child(field.getKey());
       JsonNode value = field.getValue();

@@ -138,7 +138,8 @@ final class ReportRequests {
       if (!given.isObject()) {
         throw new IllegalArgumentException(at + ".labels: an object of strings");
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = given.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> label = it.next();
         if (!label.getValue().isTextual()) {
           throw new IllegalArgumentException(at + ".labels." + label.getKey() + ": a string");

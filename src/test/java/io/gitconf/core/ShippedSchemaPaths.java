@@ -53,7 +53,8 @@ public final class ShippedSchemaPaths {
             path + ": a number inside a list; ShippedSchemaPaths does not walk lists yet");
       }
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields();
+    for (Iterator<Map.Entry<String, JsonNode>> it =
+            schema.path("properties").properties().iterator();
         it.hasNext(); ) {
       Map.Entry<String, JsonNode> property = it.next();
       walk(root, property.getValue(), path.child(property.getKey()), example, found);

@@ -89,7 +89,8 @@ class ShippedSchemasTest {
           open.add(where);
         }
       }
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         collectOpen(where + "/" + field.getKey(), field.getValue(), open);
       }

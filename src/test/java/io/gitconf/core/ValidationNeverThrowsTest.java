@@ -244,7 +244,8 @@ class ValidationNeverThrowsTest {
   /** Leaves as a snapshot stores them: a map's values at paths below it, an empty map as itself. */
   private static void flattenInto(String path, JsonNode value, Map<String, JsonNode> leaves) {
     if (value instanceof ObjectNode object && !object.isEmpty()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         flattenInto(path + "." + field.getKey(), field.getValue(), leaves);
       }

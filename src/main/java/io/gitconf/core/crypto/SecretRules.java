@@ -166,7 +166,8 @@ public final class SecretRules {
         visit(value.item(i, node.get(i), isSecret(itemSchema)), itemSchema, root, visitor);
       }
     } else if (node.isObject() && !value.item().isEmpty()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         JsonNode fieldSchema = propertySchema(schema, field.getKey(), root);
         visit(
