@@ -29,6 +29,11 @@ public final class ReleaseReader {
   private static final String REPORT_COLUMNS =
       "SELECT environment, instance_id, labels::text, version, state, reason, healthy,"
           + " health_reason, reported_at FROM instance_reports WHERE environment = ?";
+
+  /** As {@link #REPORT_COLUMNS}, with every instance's labels read as none. */
+  private static final String REPORT_COLUMNS_WITHOUT_LABELS =
+      REPORT_COLUMNS.replace("labels::text", "'{}'");
+
   private static final String EVENT_COLUMNS =
       "SELECT id, environment, version, event, percent, actor, cause, emergency, recorded_at"
           + " FROM release_events WHERE ";
@@ -97,6 +102,18 @@ public final class ReleaseReader {
     return mirror.query(
         "reading the reports of " + environment,
         REPORT_COLUMNS + " ORDER BY instance_id",
+        ReleaseReader::report,
+        environment);
+  }
+
+  /**
+   * As {@link #reports}, without the labels, which no release decision reads: what the leader's
+   * evaluation reads at every tick, over every instance of the fleet.
+   */
+  public List<InstanceReport> reportsWithoutLabels(String environment) {
+    return mirror.query(
+        "reading the reports of " + environment,
+        REPORT_COLUMNS_WITHOUT_LABELS + " ORDER BY instance_id",
         ReleaseReader::report,
         environment);
   }
@@ -192,7 +209,7 @@ public final class ReleaseReader {
 
   private static Map<String, String> labels(String json) {
     if (json.equals("{}")) {
-      // Most instances have no labels; the evaluation reads every report at every tick.
+      // Most instances have none, and the leader's evaluation reads none.
       return Map.of();
     }
     try {

@@ -113,7 +113,7 @@ public final class ReleaseController {
       return releaseFromHold(conn, state, now);
     }
     ReleasePolicy policy = state.policy();
-    List<InstanceReport> reports = ReleaseReader.within(conn).reports(env);
+    List<InstanceReport> reports = ReleaseReader.within(conn).reportsWithoutLabels(env);
     List<InstanceReport> failures =
         reports.stream()
             .filter(r -> r.version() == state.version() && r.counterIndication())

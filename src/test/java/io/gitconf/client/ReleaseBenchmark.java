@@ -33,12 +33,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *       several releases;
  *   <li>report cost: {@code N} simulated instances each reporting once per default poll interval (5
  *       s) for {@code seconds}: rows in {@code instance_reports}, upserts per second, their
- *       latency, and the leader's evaluation of a release over that many reports.
+ *       latency, and the leader's evaluation of a release over that many reports;
+ *   <li>evaluation: {@code N} instances' reports in the mirror, and the leader's evaluation of the
+ *       release over them, {@code ticks} times: wall time and the CPU time of the leader's thread.
  * </ul>
  *
  * Uses the embedded PostgreSQL unless {@code GITCONF_TEST_JDBC_URL} is set. Not a JUnit test; run
  * it as that document says. Arguments: {@code rollback [releases] [clients]} (default 10, 50) or
- * {@code reports [instances] [seconds]} (default 1000, 20).
+ * {@code reports [instances] [seconds]} (default 1000, 20) or {@code evaluate [instances] [ticks]}
+ * (default 10000, 200).
  */
 public final class ReleaseBenchmark {
   private static final String POSITIONS = "risk.parameters.maxOpenPositions";
@@ -49,7 +52,12 @@ public final class ReleaseBenchmark {
   public static void main(String[] args) throws Exception {
     Path work = Files.createTempDirectory("gitconf-release-benchmark");
     String mode = args.length > 0 ? args[0] : "rollback";
-    if (mode.equals("reports")) {
+    if (mode.equals("evaluate")) {
+      evaluate(
+          work,
+          args.length > 1 ? Integer.parseInt(args[1]) : 10_000,
+          args.length > 2 ? Integer.parseInt(args[2]) : 200);
+    } else if (mode.equals("reports")) {
       reports(
           work,
           args.length > 1 ? Integer.parseInt(args[1]) : 1000,
@@ -208,6 +216,55 @@ public final class ReleaseBenchmark {
             instances,
             percentile(ticks, 50),
             ticks.get(ticks.size() - 1));
+      }
+    }
+  }
+
+  static void evaluate(Path dir, int instances, int ticks) throws Exception {
+    try (TradingDesk desk = TradingDesk.open(dir)) {
+      policy(desk);
+      desk.syncOnce();
+      desk.edit(RISK, "maxOpenPositions: 5", "maxOpenPositions: 4");
+      desk.commit(TradingDesk.ADA, "A candidate");
+      desk.syncOnce();
+      ReportWriter writer = ReportWriter.mirror(desk.database.dataSource());
+      List<InstanceReport> batch = new ArrayList<>();
+      for (int i = 0; i < instances; i++) {
+        batch.add(report(i));
+        if (batch.size() == 1_000 || i == instances - 1) {
+          writer.write(batch);
+          batch = new ArrayList<>();
+        }
+      }
+      java.lang.management.ThreadMXBean cpu =
+          java.lang.management.ManagementFactory.getThreadMXBean();
+      try (Syncer leader = desk.startSyncer(Duration.ofHours(1))) {
+        for (int t = 0; t < 20; t++) {
+          leader.releases().tick();
+        }
+        List<Double> wall = new ArrayList<>();
+        List<Double> thread = new ArrayList<>();
+        for (int t = 0; t < ticks; t++) {
+          long c0 = cpu.getCurrentThreadCpuTime();
+          long t0 = System.nanoTime();
+          leader.releases().tick();
+          wall.add((System.nanoTime() - t0) / 1e6);
+          thread.add((cpu.getCurrentThreadCpuTime() - c0) / 1e6);
+        }
+        Collections.sort(wall);
+        Collections.sort(thread);
+        System.out.printf(
+            "release evaluation over %d reports (%d rows), %d ticks: wall p50 %.1f ms, p99 %.1f"
+                + " ms; the leader thread's CPU p50 %.1f ms, p99 %.1f ms; at one tick per 250 ms"
+                + " that is %.0f %% of a core (CPU p50)%n",
+            instances,
+            rows(desk),
+            ticks,
+            percentile(wall, 50),
+            percentile(wall, 99),
+            percentile(thread, 50),
+            percentile(thread, 99),
+            percentile(thread, 50) / 250 * 100);
       }
     }
   }

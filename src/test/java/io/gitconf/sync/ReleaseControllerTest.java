@@ -143,6 +143,39 @@ class ReleaseControllerTest {
   }
 
   @Test
+  void theEvaluationReadsEveryReportAsWrittenButItsLabels() {
+    policy("steps: [100]\n");
+    reports.write(
+        List.of(
+            new InstanceReport(
+                "prod",
+                "trader-9",
+                Map.of("region", "fra"),
+                1,
+                InstanceReport.State.FAILED,
+                Optional.of("risk.yaml: bad limit"),
+                false,
+                Optional.of("order rejects"),
+                Instant.EPOCH)));
+    ReleaseReader reader = ReleaseReader.of(database.dataSource());
+
+    InstanceReport full = reader.reports("prod").get(0);
+    assertThat(full.labels()).isEqualTo(Map.of("region", "fra"));
+    assertThat(reader.reportsWithoutLabels("prod"))
+        .containsExactly(
+            new InstanceReport(
+                full.environment(),
+                full.instanceId(),
+                Map.of(),
+                full.version(),
+                full.state(),
+                full.reason(),
+                full.healthy(),
+                full.healthReason(),
+                full.reportedAt()));
+  }
+
+  @Test
   void aSilentCohortPausesTheReleaseAndItsReportsResumeIt() {
     policy("steps: [100]\nbake: 1m\n");
     report("trader-1", 1);
