@@ -99,11 +99,7 @@ public final class ReleaseReader {
 
   /** The last report of every instance of an environment, by instance id. */
   public List<InstanceReport> reports(String environment) {
-    return mirror.query(
-        "reading the reports of " + environment,
-        REPORT_COLUMNS + " ORDER BY instance_id",
-        ReleaseReader::report,
-        environment);
+    return reports(environment, REPORT_COLUMNS);
   }
 
   /**
@@ -111,9 +107,13 @@ public final class ReleaseReader {
    * evaluation reads at every tick, over every instance of the fleet.
    */
   public List<InstanceReport> reportsWithoutLabels(String environment) {
+    return reports(environment, REPORT_COLUMNS_WITHOUT_LABELS);
+  }
+
+  private List<InstanceReport> reports(String environment, String columns) {
     return mirror.query(
         "reading the reports of " + environment,
-        REPORT_COLUMNS_WITHOUT_LABELS + " ORDER BY instance_id",
+        columns + " ORDER BY instance_id",
         ReleaseReader::report,
         environment);
   }

@@ -143,14 +143,19 @@ public final class ReleaseBenchmark {
     }
   }
 
+  /** Gives prod a candidate in a one-step release; returns a writer of reports to the mirror. */
+  private static ReportWriter releasingACandidate(TradingDesk desk) {
+    policy(desk);
+    desk.syncOnce();
+    desk.edit(RISK, "maxOpenPositions: 5", "maxOpenPositions: 4");
+    desk.commit(TradingDesk.ADA, "A candidate");
+    desk.syncOnce();
+    return ReportWriter.mirror(desk.database.dataSource());
+  }
+
   static void reports(Path dir, int instances, int seconds) throws Exception {
     try (TradingDesk desk = TradingDesk.open(dir)) {
-      policy(desk);
-      desk.syncOnce();
-      desk.edit(RISK, "maxOpenPositions: 5", "maxOpenPositions: 4");
-      desk.commit(TradingDesk.ADA, "A candidate");
-      desk.syncOnce();
-      ReportWriter writer = ReportWriter.mirror(desk.database.dataSource());
+      ReportWriter writer = releasingACandidate(desk);
       long interval = 5_000;
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
@@ -222,12 +227,7 @@ public final class ReleaseBenchmark {
 
   static void evaluate(Path dir, int instances, int ticks) throws Exception {
     try (TradingDesk desk = TradingDesk.open(dir)) {
-      policy(desk);
-      desk.syncOnce();
-      desk.edit(RISK, "maxOpenPositions: 5", "maxOpenPositions: 4");
-      desk.commit(TradingDesk.ADA, "A candidate");
-      desk.syncOnce();
-      ReportWriter writer = ReportWriter.mirror(desk.database.dataSource());
+      ReportWriter writer = releasingACandidate(desk);
       List<InstanceReport> batch = new ArrayList<>();
       for (int i = 0; i < instances; i++) {
         batch.add(report(i));

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -29,6 +30,13 @@ import org.junit.jupiter.api.Test;
  */
 class HttpEndpointConnectionsTest {
   HttpEndpoint endpoint;
+
+  /** One client for a whole test, over HTTP/1.1, so its requests reuse connections. */
+  final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(30))
+          .build();
 
   /**
    * {@code /refuse} answers 403 without reading; {@code /read} reads the body and echoes its size.
@@ -63,19 +71,14 @@ class HttpEndpointConnectionsTest {
 
   @Test
   void aRefusalBeforeTheBodyClosesTheConnectionAndSaysSo() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", endpoint.port())) {
-      // The body is announced and never sent: the handler answers without it.
-      RawHttp.send(socket, "POST /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n");
-      RawHttp.Answer answer = RawHttp.read(socket);
-      assertThat(answer.status()).isEqualTo(403);
-      assertThat(answer.header("connection")).isEqualTo("close");
-    }
-    try (Socket socket = new Socket("127.0.0.1", endpoint.port())) {
-      RawHttp.send(
-          socket, "POST /refuse HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-      RawHttp.Answer answer = RawHttp.read(socket);
-      assertThat(answer.status()).isEqualTo(403);
-      assertThat(answer.header("connection")).isEqualTo("close");
+    for (String body : List.of("Content-Length: 20", "Transfer-Encoding: chunked")) {
+      try (Socket socket = new Socket("127.0.0.1", endpoint.port())) {
+        // The body is announced and never sent: the handler answers without it.
+        RawHttp.send(socket, "POST /refuse HTTP/1.1\r\nHost: x\r\n" + body + "\r\n\r\n");
+        RawHttp.Answer answer = RawHttp.read(socket);
+        assertThat(answer.status()).as(body).isEqualTo(403);
+        assertThat(answer.header("connection")).as(body).isEqualTo("close");
+      }
     }
   }
 
@@ -97,20 +100,9 @@ class HttpEndpointConnectionsTest {
 
   @Test
   void aClientStillSendingABodyRefusedUnreadGetsTheRefusal() throws Exception {
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
     String large = "x".repeat(200_000);
     for (int i = 0; i < 100; i++) {
-      HttpResponse<String> answer =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/refuse"))
-                  .timeout(Duration.ofSeconds(30))
-                  .POST(HttpRequest.BodyPublishers.ofString(large))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> answer = post("/refuse", large);
       assertThat(answer.statusCode()).isEqualTo(403);
       assertThat(answer.body()).isEqualTo("no\n");
     }
@@ -118,21 +110,19 @@ class HttpEndpointConnectionsTest {
 
   @Test
   void aClientAlternatingRefusedAndAcceptedPostsAlwaysGetsAnAnswer() throws Exception {
-    HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
     for (int i = 0; i < 200; i++) {
       String path = i % 2 == 0 ? "/refuse" : "/read";
-      HttpResponse<String> answer =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + path))
-                  .timeout(Duration.ofSeconds(30))
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"n\":" + i + "}"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> answer = post(path, "{\"n\":" + i + "}");
       assertThat(answer.statusCode()).isEqualTo(i % 2 == 0 ? 403 : 200);
     }
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + path))
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }
