@@ -83,35 +83,11 @@ class ServeCommandTest {
     try (TradingDesk desk = TradingDesk.open(dir.resolve("desk"))) {
       desk.syncOnce();
       Path tokens = dir.resolve("tokens.json");
-      String token =
-          Cli.run(
-                  "serve",
-                  "token",
-                  "create",
-                  "--tokens",
-                  tokens.toString(),
-                  "--env",
-                  "prod",
-                  "--name",
-                  "fleet")
-              .out()
-              .strip();
+      String token = fleetToken(tokens);
       Path tokenFile = dir.resolve("token");
       Files.writeString(tokenFile, token + "\n");
-      try (ProgramProcess serve =
-          ProgramProcess.start(
-              dir,
-              Map.of(),
-              "serve",
-              "--db",
-              desk.testDb.jdbcUrl(),
-              "--port",
-              "0",
-              "--tokens",
-              tokens.toString())) {
-        Matcher serving = SERVING.matcher(serve.awaitOut(l -> SERVING.matcher(l).matches(), LONG));
-        assertThat(serving.matches()).isTrue();
-        String url = serving.group(1);
+      try (ProgramProcess serve = serve(desk, tokens)) {
+        String url = url(serve);
 
         Cli.Result value = get("risk.parameters.maxOpenPositions", "prod", url, tokenFile);
         assertThat(value.exitCode()).as(value.all()).isZero();
@@ -171,33 +147,9 @@ class ServeCommandTest {
           .commit(TradingDesk.BO, "prod releases gradually");
       desk.syncOnce(); // no value of prod changes: no new version, no release
       Path tokens = dir.resolve("tokens.json");
-      String token =
-          Cli.run(
-                  "serve",
-                  "token",
-                  "create",
-                  "--tokens",
-                  tokens.toString(),
-                  "--env",
-                  "prod",
-                  "--name",
-                  "fleet")
-              .out()
-              .strip();
-      try (ProgramProcess serve =
-          ProgramProcess.start(
-              dir,
-              Map.of(),
-              "serve",
-              "--db",
-              desk.testDb.jdbcUrl(),
-              "--port",
-              "0",
-              "--tokens",
-              tokens.toString())) {
-        Matcher serving = SERVING.matcher(serve.awaitOut(l -> SERVING.matcher(l).matches(), LONG));
-        assertThat(serving.matches()).isTrue();
-        String url = serving.group(1);
+      String token = fleetToken(tokens);
+      try (ProgramProcess serve = serve(desk, tokens)) {
+        String url = url(serve);
         try (ProgramProcess watch =
             ProgramProcess.start(
                 dir,
@@ -282,6 +234,43 @@ class ServeCommandTest {
         .contains(
             "plain HTTP on 0.0.0.0 would send tokens and configuration in clear text: bind a"
                 + " loopback address, give --tls-keystore, or say --insecure-bind");
+  }
+
+  /** A token for prod named {@code fleet}, created in {@code tokens} by the command line. */
+  private static String fleetToken(Path tokens) {
+    return Cli.run(
+            "serve",
+            "token",
+            "create",
+            "--tokens",
+            tokens.toString(),
+            "--env",
+            "prod",
+            "--name",
+            "fleet")
+        .out()
+        .strip();
+  }
+
+  /** {@code gitconf serve} over the desk's mirror, on a free port, with {@code tokens}. */
+  private ProgramProcess serve(TradingDesk desk, Path tokens) {
+    return ProgramProcess.start(
+        dir,
+        Map.of(),
+        "serve",
+        "--db",
+        desk.testDb.jdbcUrl(),
+        "--port",
+        "0",
+        "--tokens",
+        tokens.toString());
+  }
+
+  /** The URL a relay prints once it serves. */
+  private static String url(ProgramProcess serve) throws InterruptedException {
+    Matcher serving = SERVING.matcher(serve.awaitOut(l -> SERVING.matcher(l).matches(), LONG));
+    assertThat(serving.matches()).isTrue();
+    return serving.group(1);
   }
 
   private static int relayWatchers(String url) {

@@ -91,6 +91,27 @@ class MirrorClientTest {
     }
   }
 
+  /**
+   * Commits prod's trader.mode (restart only) to paper with one fewer open position, and checks the
+   * events {@code prod} publishes: the hot change, the restart the mode needs, the activation.
+   */
+  static void pauseLiveTradingAndExpectARestart(TradingDesk desk, ConfigManager prod)
+      throws InterruptedException {
+    ConfigSubscription events = prod.subscribe();
+    RevCommit commit =
+        desk.edit("environments/prod/trader.yaml", "mode: live", "mode: paper")
+            .edit(PROD_RISK, "maxOpenPositions: 5", "maxOpenPositions: 3")
+            .commit(BO, "Pause live trading");
+    desk.syncOnce();
+
+    String version = "version 2, " + commit.name();
+    assertThat(until(events, ConfigChangeEvent.VersionActivated.class))
+        .containsExactly(
+            ConfigChangeEvent.ValueChanged.of("risk.parameters.maxOpenPositions", 5L, 3L, version),
+            new ConfigChangeEvent.RestartRequired(List.of("trader.mode"), version),
+            new ConfigChangeEvent.VersionActivated("prod", version, prod.snapshot().checksum()));
+  }
+
   @Test
   void aCommitReachesTheClientThroughTheSyncerAndANotification() throws Exception {
     desk.syncOnce();
@@ -175,20 +196,8 @@ class MirrorClientTest {
   void aRestartRequiredPathKeepsItsStartUpValue() throws Exception {
     desk.syncOnce();
     ConfigManager prod = started(prod().cacheTtl(Duration.ofMillis(200)));
-    ConfigSubscription events = prod.subscribe();
 
-    RevCommit commit =
-        desk.edit("environments/prod/trader.yaml", "mode: live", "mode: paper")
-            .edit(PROD_RISK, "maxOpenPositions: 5", "maxOpenPositions: 3")
-            .commit(BO, "Pause live trading");
-    desk.syncOnce();
-
-    String version = "version 2, " + commit.name();
-    assertThat(until(events, ConfigChangeEvent.VersionActivated.class))
-        .containsExactly(
-            ConfigChangeEvent.ValueChanged.of("risk.parameters.maxOpenPositions", 5L, 3L, version),
-            new ConfigChangeEvent.RestartRequired(List.of("trader.mode"), version),
-            new ConfigChangeEvent.VersionActivated("prod", version, prod.snapshot().checksum()));
+    pauseLiveTradingAndExpectARestart(desk, prod);
     assertThat(prod.getString("trader.mode")).isEqualTo("live");
     assertThat(prod.getTraderConfig().isLive()).isTrue();
     assertThat(prod.getLong("risk.parameters.maxOpenPositions")).isEqualTo(3);

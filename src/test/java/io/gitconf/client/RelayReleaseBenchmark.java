@@ -1,6 +1,5 @@
 package io.gitconf.client;
 
-import io.gitconf.mirror.ReleaseReader;
 import io.gitconf.serve.Relay;
 import io.gitconf.sync.Database;
 import io.gitconf.sync.Syncer;
@@ -8,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,53 +48,29 @@ public final class RelayReleaseBenchmark {
       Map<String, Long> backAt = new ConcurrentHashMap<>();
       long started = System.nanoTime();
       for (int i = 0; i < clients; i++) {
-        ConfigManager client =
-            ConfigManager.builder()
-                .server(relay.url(), "")
-                .environment("prod")
-                .instanceId(String.format("relay-bench-%04d", i))
-                .build();
-        fleet.add(client);
-        client.subscribe(
-            "",
-            event -> {
-              if (event instanceof ConfigChangeEvent.ValueChanged v
-                  && v.path().equals(POSITIONS)
-                  && v.after().map(Object::toString).orElse("").equals("5")) {
-                backAt.put(client.instanceId(), System.nanoTime());
-              }
-            },
-            Runnable::run);
+        fleet.add(
+            ReleaseBenchmark.timingTheWayBack(
+                ConfigManager.builder()
+                    .server(relay.url(), "")
+                    .environment("prod")
+                    .instanceId(String.format("relay-bench-%04d", i)),
+                backAt));
       }
       System.out.printf(
           "%d relay clients started in %.1f s; load average %s%n",
           clients, (System.nanoTime() - started) / 1e9, loadAverage());
 
-      List<Double> millis = new ArrayList<>();
-      String risk = desk.read(RISK);
-      ReleaseReader reader = ReleaseReader.of(desk.database.dataSource());
-      for (int r = 0; r < releases; r++) {
-        desk.write(RISK, risk.replace("maxOpenPositions: 5", "maxOpenPositions: " + (6 + r % 3)));
-        desk.commit(TradingDesk.ADA, "Candidate " + r);
-        syncer.trigger();
-        long candidate = 6 + r % 3;
-        ReleaseBenchmark.awaitTrue(
-            () -> fleet.stream().allMatch(c -> c.getLong(POSITIONS) == candidate));
-        backAt.clear();
-        long start = System.nanoTime();
-        fleet.get(r % clients).reportHealth(false, "benchmark: unhealthy");
-        ReleaseBenchmark.awaitTrue(() -> backAt.size() == clients);
-        for (long at : backAt.values()) {
-          millis.add((at - start) / 1e6);
-        }
-        ReleaseBenchmark.awaitTrue(() -> reader.state("prod").isEmpty());
-        desk.write(RISK, risk);
-        desk.commit(TradingDesk.ADA, "Back to the base " + r);
-        System.out.printf(
-            "release %d: all %d relay clients on the base; load average %s%n",
-            r + 1, clients, loadAverage());
-      }
-      Collections.sort(millis);
+      List<Double> millis =
+          ReleaseBenchmark.rollbacks(
+              desk,
+              syncer,
+              fleet,
+              backAt,
+              releases,
+              r ->
+                  System.out.printf(
+                      "release %d: all %d relay clients on the base; load average %s%n",
+                      r + 1, clients, loadAverage()));
       System.out.printf(
           "rollback through the relay, %d releases x %d clients (%d samples): p50 %.0f ms, p99"
               + " %.0f ms, max %.0f ms%n",

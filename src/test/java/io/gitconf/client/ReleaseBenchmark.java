@@ -71,6 +71,65 @@ public final class ReleaseBenchmark {
     System.exit(0);
   }
 
+  /**
+   * Builds a fleet client that notes in {@code backAt}, by instance id, when it serves the base
+   * value of maxOpenPositions (5) again.
+   */
+  static ConfigManager timingTheWayBack(ConfigManager.Builder builder, Map<String, Long> backAt) {
+    ConfigManager client = builder.build();
+    client.subscribe(
+        "",
+        event -> {
+          if (event instanceof ConfigChangeEvent.ValueChanged v
+              && v.path().equals(POSITIONS)
+              && v.after().map(Object::toString).orElse("").equals("5")) {
+            backAt.put(client.instanceId(), System.nanoTime());
+          }
+        },
+        Runnable::run);
+    return client;
+  }
+
+  /**
+   * Runs {@code releases} releases of a candidate to {@code fleet}, each rolled back by one
+   * client's failing health: the milliseconds from that report until each client, timed by {@link
+   * #timingTheWayBack}, serves the base again, sorted. {@code released} is told each release's
+   * index once the fleet is back on the base.
+   */
+  static List<Double> rollbacks(
+      TradingDesk desk,
+      Syncer syncer,
+      List<ConfigManager> fleet,
+      Map<String, Long> backAt,
+      int releases,
+      java.util.function.IntConsumer released)
+      throws InterruptedException {
+    List<Double> millis = new ArrayList<>();
+    String risk = desk.read(RISK);
+    ReleaseReader reader = ReleaseReader.of(desk.database.dataSource());
+    for (int r = 0; r < releases; r++) {
+      desk.write(RISK, risk.replace("maxOpenPositions: 5", "maxOpenPositions: " + (6 + r % 3)));
+      desk.commit(TradingDesk.ADA, "Candidate " + r);
+      syncer.trigger();
+      long candidate = 6 + r % 3;
+      awaitTrue(() -> fleet.stream().allMatch(c -> c.getLong(POSITIONS) == candidate));
+      backAt.clear();
+      long start = System.nanoTime();
+      fleet.get(r % fleet.size()).reportHealth(false, "benchmark: unhealthy");
+      awaitTrue(() -> backAt.size() == fleet.size());
+      for (long at : backAt.values()) {
+        millis.add((at - start) / 1e6);
+      }
+      awaitTrue(() -> reader.state("prod").isEmpty());
+      desk.write(RISK, risk);
+      // Restores the base in Git: a commit equal to the active version changes nothing.
+      desk.commit(TradingDesk.ADA, "Back to the base " + r);
+      released.accept(r);
+    }
+    Collections.sort(millis);
+    return millis;
+  }
+
   /** Gives prod a one-step release that never completes during a trial. */
   static void policy(TradingDesk desk) {
     desk.releasePolicy("steps: [100]\nbake: 1h\n");
@@ -85,47 +144,23 @@ public final class ReleaseBenchmark {
       List<ConfigManager> fleet = new ArrayList<>();
       Map<String, Long> backAt = new ConcurrentHashMap<>();
       for (int i = 0; i < clients; i++) {
-        ConfigManager client =
-            ConfigManager.builder()
-                .postgres(desk.testDb.jdbcUrl())
-                .environment("prod")
-                .instanceId(String.format("bench-%03d", i))
-                .build();
-        fleet.add(client);
-        client.subscribe(
-            "",
-            event -> {
-              if (event instanceof ConfigChangeEvent.ValueChanged v
-                  && v.path().equals(POSITIONS)
-                  && v.after().map(Object::toString).orElse("").equals("5")) {
-                backAt.put(client.instanceId(), System.nanoTime());
-              }
-            },
-            Runnable::run);
+        fleet.add(
+            ReleaseBenchmark.timingTheWayBack(
+                ConfigManager.builder()
+                    .postgres(desk.testDb.jdbcUrl())
+                    .environment("prod")
+                    .instanceId(String.format("bench-%03d", i)),
+                backAt));
       }
-      List<Double> millis = new ArrayList<>();
-      String risk = desk.read(RISK);
       ReleaseReader reader = ReleaseReader.of(desk.database.dataSource());
-      for (int r = 0; r < releases; r++) {
-        desk.write(RISK, risk.replace("maxOpenPositions: 5", "maxOpenPositions: " + (6 + r % 3)));
-        desk.commit(TradingDesk.ADA, "Candidate " + r);
-        syncer.trigger();
-        long candidate = 6 + r % 3;
-        awaitTrue(() -> fleet.stream().allMatch(c -> c.getLong(POSITIONS) == candidate));
-        backAt.clear();
-        long start = System.nanoTime();
-        fleet.get(r % clients).reportHealth(false, "benchmark: unhealthy");
-        awaitTrue(() -> backAt.size() == clients);
-        for (long at : backAt.values()) {
-          millis.add((at - start) / 1e6);
-        }
-        awaitTrue(() -> reader.state("prod").isEmpty());
-        desk.write(RISK, risk);
-        // Restores the base in Git: a commit equal to the active version changes nothing.
-        desk.commit(TradingDesk.ADA, "Back to the base " + r);
-        System.out.printf("release %d: all %d clients on the base%n", r + 1, clients);
-      }
-      Collections.sort(millis);
+      List<Double> millis =
+          rollbacks(
+              desk,
+              syncer,
+              fleet,
+              backAt,
+              releases,
+              r -> System.out.printf("release %d: all %d clients on the base%n", r + 1, clients));
       System.out.printf(
           "rollback, %d releases x %d clients (%d samples): p50 %.0f ms, p99 %.0f ms, max %.0f"
               + " ms%n",

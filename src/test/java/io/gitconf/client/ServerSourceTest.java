@@ -106,20 +106,8 @@ class ServerSourceTest {
   void aRestartRequiredPathKeepsItsStartUpValueThroughTheRelay() throws Exception {
     Relay relay = relay(0);
     ConfigManager prod = client(List.of(relay.url()));
-    ConfigSubscription events = prod.subscribe();
 
-    RevCommit commit =
-        desk.edit("environments/prod/trader.yaml", "mode: live", "mode: paper")
-            .edit(PROD_RISK, "maxOpenPositions: 5", "maxOpenPositions: 3")
-            .commit(BO, "Pause live trading");
-    desk.syncOnce();
-
-    String version = "version 2, " + commit.name();
-    assertThat(MirrorClientTest.until(events, ConfigChangeEvent.VersionActivated.class))
-        .containsExactly(
-            ConfigChangeEvent.ValueChanged.of("risk.parameters.maxOpenPositions", 5L, 3L, version),
-            new ConfigChangeEvent.RestartRequired(List.of("trader.mode"), version),
-            new ConfigChangeEvent.VersionActivated("prod", version, prod.snapshot().checksum()));
+    MirrorClientTest.pauseLiveTradingAndExpectARestart(desk, prod);
     assertThat(prod.getTraderConfig().isLive()).isTrue();
   }
 
